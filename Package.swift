@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers (docs/ARCHITECTURE.md): imports only go up this list.
+//   0 NetCore            addresses, prefixes, protocols, simulated time, seeded randomness
+//   1 Wire               header values, parse/emit, checksums, pcap, tcpdump-like printer
+//   2 Routing, Trace     routing tables and neighbours; the typed trace tree and its renderers
+//   3 Dataplane          netns/devices/bridges and the packet engine walking Linux's path
+//   4 Scenario           topology files → a ready Network
+//   6 kdp                the executable (ArgumentParser commands only)
+let package = Package(
+    name: "kdp",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kdp", targets: ["kdp"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .target(name: "NetCore"),
+        .target(name: "Wire", dependencies: ["NetCore"]),
+        .target(name: "Routing", dependencies: ["NetCore"]),
+        .target(name: "Trace", dependencies: ["NetCore", "Wire", "Routing"]),
+        .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace"]),
+        .target(
+            name: "Scenario",
+            dependencies: ["NetCore", "Routing", "Dataplane", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "kdp",
+            dependencies: [
+                "NetCore", "Wire", "Routing", "Trace", "Dataplane", "Scenario",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
+        .testTarget(name: "WireTests", dependencies: ["NetCore", "Wire"]),
+        .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
+        .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["NetCore", "Routing", "Trace", "Dataplane", "Scenario"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["kdp"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,200 @@
+import NetCore
+import Routing
+import Trace
+import Wire
+
+extension Walk {
+    /// A socket in `netns` sends `packet` (source `0.0.0.0` means "let routing choose").
+    /// Linux: `ip_route_output_key` → `ip_local_out` → `ip_output`.
+    func ipLocalOut(_ netns: NetnsID, _ packet: IPv4Packet) {
+        var packet = packet
+        let ns = network.namespace(netns)
+        let source = packet.header.source == .any ? nil : packet.header.source
+        let match = ns.routing.lookup(packet.header.destination, source: source)
+        record(.routeLookup(place(netns), direction: .output, destination: packet.header.destination, route: match?.route, table: match?.table))
+        guard let route = match?.route else {
+            record(.dropped(place(netns), .noRoute(packet.header.destination)))
+            return
+        }
+        switch route.type {
+        case .local, .broadcast:
+            let lo = ns.devices[0]
+            if packet.header.source == .any { packet.header.source = packet.header.destination }
+            record(.link(from: place(netns, lo), to: place(netns, lo), medium: "loopback"))
+            ipLocalDeliver(netns, lo, packet)
+            return
+        case .blackhole:
+            record(.dropped(place(netns), .blackhole(route: route.description)))
+            return
+        case .unreachable:
+            record(.dropped(place(netns), .unreachableRoute(route: route.description)))
+            return
+        case .prohibit:
+            record(.dropped(place(netns), .prohibitRoute(route: route.description)))
+            return
+        case .unicast, .throw:
+            break
+        }
+        guard let deviceName = route.device, let out = network.device(named: deviceName, in: netns) else {
+            record(.dropped(place(netns), .noSuchDevice(route.device ?? "(none)")))
+            return
+        }
+        if packet.header.source == .any {
+            packet.header.source = route.source ?? selectSource(out.id, toward: route.gateway ?? packet.header.destination)
+        }
+        if packet.header.dontFragment, packet.totalLength > out.mtu {
+            record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
+            return
+        }
+        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: false)
+    }
+
+    /// Source address selection (`inet_select_addr`): an address of `device` on the next hop's subnet,
+    /// else its primary address, else any non-loopback address of the namespace.
+    func selectSource(_ device: DeviceID, toward nextHop: IPv4Address) -> IPv4Address {
+        let dev = network.device(device)
+        if let onLink = dev.addresses.first(where: { $0.contains(nextHop) }) { return onLink.address }
+        if let primary = dev.addresses.first { return primary.address }
+        for id in network.namespace(dev.netns).devices {
+            if let address = network.device(id).addresses.first(where: { !$0.address.isLoopback }) { return address.address }
+        }
+        return .any
+    }
+
+    /// A received IPv4 packet. Linux: `ip_rcv` (drops PACKET_OTHERHOST) → PREROUTING → `ip_route_input_slow`.
+    func ipRcv(_ device: DeviceID, _ frame: EthernetFrame, _ packet: IPv4Packet) {
+        let dev = network.device(device)
+        let destinationMAC = frame.header.destination
+        guard destinationMAC == dev.mac || destinationMAC.isMulticast || dev.kind == .loopback else {
+            record(.dropped(place(device), .notForThisHost(destinationMAC)))
+            return
+        }
+        record(.receive(place(device), frame))
+        let netns = dev.netns
+        let match = network.namespace(netns).routing.lookup(packet.header.destination, source: packet.header.source)
+        record(.routeLookup(place(netns), direction: .input, destination: packet.header.destination, route: match?.route, table: match?.table))
+        guard let route = match?.route else {
+            if network.namespace(netns).ipForward {
+                record(.dropped(place(netns), .noRoute(packet.header.destination)))
+                icmpSend(netns, about: packet, .destinationUnreachable(code: .network, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+            } else {
+                record(.dropped(place(netns), .forwardingDisabled))
+            }
+            return
+        }
+        switch route.type {
+        case .local, .broadcast:
+            ipLocalDeliver(netns, device, packet)
+        case .unicast, .throw:
+            ipForward(netns, in: device, packet, route)
+        case .blackhole:
+            record(.dropped(place(netns), .blackhole(route: route.description)))
+        case .unreachable:
+            record(.dropped(place(netns), .unreachableRoute(route: route.description)))
+            icmpSend(netns, about: packet, .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+        case .prohibit:
+            record(.dropped(place(netns), .prohibitRoute(route: route.description)))
+            icmpSend(netns, about: packet, .destinationUnreachable(code: .administrativelyProhibited, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+        }
+    }
+
+    /// Linux: `ip_forward` — forwarding switch, TTL check (before the FORWARD hook), MTU/DF check,
+    /// TTL decrement, then `ip_forward_finish` → output.
+    func ipForward(_ netns: NetnsID, in device: DeviceID, _ packet: IPv4Packet, _ route: Route) {
+        var packet = packet
+        guard network.namespace(netns).ipForward else {
+            record(.dropped(place(netns), .forwardingDisabled))
+            return
+        }
+        guard let deviceName = route.device, let out = network.device(named: deviceName, in: netns) else {
+            record(.dropped(place(netns), .noSuchDevice(route.device ?? "(none)")))
+            return
+        }
+        guard packet.header.timeToLive > 1 else {
+            record(.dropped(place(netns, device), .ttlExceeded))
+            icmpSend(netns, about: packet, .timeExceeded(code: 0, invoking: ICMPv4Message.invoking(packet)))
+            return
+        }
+        if packet.header.dontFragment, packet.totalLength > out.mtu {
+            record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
+            icmpSend(netns, about: packet, .destinationUnreachable(code: .fragmentationNeeded, nextHopMTU: UInt16(clamping: out.mtu), invoking: ICMPv4Message.invoking(packet)))
+            return
+        }
+        let before = packet.header.timeToLive
+        packet.header.timeToLive -= 1
+        record(.forward(place(netns), from: network.device(device).name, to: out.name, ttlBefore: before, ttlAfter: packet.header.timeToLive))
+        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: true)
+    }
+
+    /// Linux: `ip_finish_output2` — neighbour lookup for the next hop, Ethernet header, `dev_queue_xmit`.
+    /// A failed resolution drops the packet; a forwarded one also earns the sender ICMP host unreachable.
+    func ipOutput(_ netns: NetnsID, out: DeviceID, nextHop: IPv4Address, _ packet: IPv4Packet, forwarded: Bool) {
+        let dev = network.device(out)
+        let mac: MACAddress
+        switch neighResolve(netns, out, nextHop, sourceHint: packet.header.source) {
+        case .some(let resolved): mac = resolved
+        case .none:
+            record(.dropped(place(netns, out), .neighborFailed(nextHop, device: dev.name)))
+            if forwarded {
+                icmpSend(netns, about: packet, .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+            }
+            return
+        }
+        let frame = EthernetFrame(header: EthernetHeader(destination: mac, source: dev.mac, etherType: .ipv4), payload: .ipv4(packet))
+        inNewJourney { devQueueXmit(out, frame) }
+    }
+
+    /// Local delivery. Linux: `ip_local_deliver` → INPUT → the protocol's receive (`icmp_rcv`,
+    /// `tcp_v4_rcv`, `udp_rcv`), which finds a socket or answers RST / port unreachable.
+    func ipLocalDeliver(_ netns: NetnsID, _ device: DeviceID, _ packet: IPv4Packet) {
+        let ns = network.namespace(netns)
+        let here = place(netns, device)
+        let ttl = packet.header.timeToLive
+        switch packet.payload {
+        case .icmp(let message):
+            switch message {
+            case .echoRequest: record(.delivered(here, socket: "icmp echo (the kernel replies)", ttl: ttl))
+            case .echoReply: record(.delivered(here, socket: "icmp echo reply (ping socket)", ttl: ttl))
+            default:
+                record(.delivered(here, socket: "ICMP \(PacketPrinter.describe(message)) (error to the sending socket)", ttl: ttl))
+            }
+        case .tcp(let segment):
+            let port = segment.header.destinationPort
+            if let listener = ns.listeners.first(where: { $0.proto == .tcp && $0.port == port }) {
+                record(.delivered(here, socket: socketName(listener), ttl: ttl))
+            } else {
+                record(.dropped(here, .tcpReset(port)))
+            }
+        case .udp(let datagram):
+            let port = datagram.header.destinationPort
+            if let listener = ns.listeners.first(where: { $0.proto == .udp && $0.port == port }) {
+                record(.delivered(here, socket: socketName(listener), ttl: ttl))
+            } else {
+                record(.dropped(here, .udpPortClosed(port)))
+                icmpSend(netns, about: packet, .destinationUnreachable(code: .port, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+            }
+        case .raw:
+            record(.delivered(here, socket: "raw ip-proto-\(packet.header.protocol.rawValue)", ttl: ttl))
+        }
+    }
+
+    func socketName(_ listener: Listener) -> String {
+        "\(listener.proto)/\(listener.port)" + (listener.name.map { " (\($0))" } ?? "")
+    }
+
+    /// Linux: `icmp_send` — never about an ICMP error, a fragment other than the first, or a broadcast;
+    /// the source is chosen by routing back to the sender. The error is walked back as its own branch.
+    func icmpSend(_ netns: NetnsID, about packet: IPv4Packet, _ message: ICMPv4Message) {
+        guard !isStopped else { return }
+        if case .icmp(let original) = packet.payload, original.isError { return }
+        guard packet.header.fragmentOffset == 0, !packet.header.destination.isMulticast, packet.header.source != .any else { return }
+        let error = IPv4Packet(
+            header: IPv4Header(dontFragment: false, timeToLive: 64, protocol: .icmp, source: .any, destination: packet.header.source),
+            payload: .icmp(message))
+        let walk = branch("ICMP error to \(packet.header.source)") {
+            record(.originate(place(netns), error))
+            ipLocalOut(netns, error)
+        }
+        record(.icmpError(place(netns), message, walk: walk))
+    }
+}

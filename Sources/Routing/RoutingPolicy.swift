@@ -1,0 +1,72 @@
+import NetCore
+
+/// A policy routing rule (`ip rule`): a preference and a table to look up.
+public struct PolicyRule: Hashable, Sendable, CustomStringConvertible {
+    public var preference: UInt32
+    public var table: RouteTableID
+    /// `from` selector; nil is `from all`.
+    public var source: IPv4Prefix?
+
+    public init(preference: UInt32, table: RouteTableID, source: IPv4Prefix? = nil) {
+        self.preference = preference
+        self.table = table
+        self.source = source
+    }
+
+    /// `ip rule` syntax: `32766:\tfrom all lookup main`.
+    public var description: String { "\(preference):\tfrom \(source.map { "\($0)" } ?? "all") lookup \(table)" }
+}
+
+/// A namespace's policy routing database: rules plus the tables they name.
+///
+/// Linux: `fib_rules_lookup` walks rules by ascending preference; a table with no match (or a `throw`
+/// route) falls through to the next rule.
+public struct RoutingPolicy: Hashable, Sendable {
+    public var rules: [PolicyRule]
+    public private(set) var tables: [RouteTableID: RoutingTable]
+
+    /// The three default rules: `0 lookup local`, `32766 lookup main`, `32767 lookup default`.
+    public init() {
+        rules = [
+            PolicyRule(preference: 0, table: .local), PolicyRule(preference: 32766, table: .main),
+            PolicyRule(preference: 32767, table: .default),
+        ]
+        tables = [.local: RoutingTable(id: .local), .main: RoutingTable(id: .main), .default: RoutingTable(id: .default)]
+    }
+
+    /// The routes of one table in lookup order.
+    public func routes(in table: RouteTableID) -> [Route] { tables[table]?.routes ?? [] }
+
+    /// Adds a route as `ip route add` does, validating a gateway unless the route is `onlink`.
+    ///
+    /// Linux: `fib_check_nh_v4_gw` — the gateway must resolve to a connected (`scope link`) unicast
+    /// route, on the route's device when one is given; otherwise "Nexthop has invalid gateway".
+    public mutating func add(_ route: Route) throws(RouteError) {
+        if let gateway = route.gateway, !route.onlink {
+            let connected = lookup(gateway, source: nil, device: route.device)?.route
+            guard let connected, connected.type == .unicast, connected.gateway == nil,
+                connected.scope >= .link
+            else { throw .invalidGateway(route: route.description) }
+        }
+        var table = tables[route.table] ?? RoutingTable(id: route.table)
+        try table.insert(route)
+        tables[route.table] = table
+    }
+
+    /// Removes every route of every table for which `predicate` holds.
+    public mutating func removeAll(where predicate: (Route) -> Bool) {
+        for key in tables.keys { tables[key]?.removeAll(where: predicate) }
+    }
+
+    /// Looks `destination` up through the rules. `device` restricts matches to routes on that device
+    /// (used for gateway validation).
+    public func lookup(_ destination: IPv4Address, source: IPv4Address?, device: String? = nil) -> RouteMatch? {
+        for rule in rules {
+            if let from = rule.source, let source, !from.contains(source) { continue }
+            guard let route = tables[rule.table]?.lookup(destination, device: device) else { continue }
+            if route.type == .throw { continue }
+            return RouteMatch(route: route, table: rule.table)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import NetCore
+import Yams
+
+/// Reads topology YAML into a `TopologySpec`: syntax, types and field names. Semantic checks (references,
+/// duplicates, overlaps) are `TopologyValidator`'s.
+public enum TopologyLoader {
+    /// Files larger than this are refused before parsing.
+    public static let maximumBytes = 64 << 20
+
+    /// Loads `path` from disk.
+    public static func load(path: String) throws(TopologyError) -> TopologySpec {
+        let text: String
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= maximumBytes else {
+                throw TopologyError(file: path, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
+            }
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as TopologyError {
+            throw error
+        } catch {
+            throw TopologyError(file: path, line: 0, field: "", problem: .unreadable(Self.reason(error)))
+        }
+        return try parse(text, file: path)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+
+    /// Parses topology YAML text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(TopologyError) -> TopologySpec {
+        guard text.utf8.count <= maximumBytes else {
+            throw TopologyError(file: file, line: 0, field: "", problem: .tooLarge(bytes: text.utf8.count, limit: maximumBytes))
+        }
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw TopologyError(file: file, line: 1, field: "", problem: .syntax("the file is empty"))
+            }
+            root = composed
+        } catch let error as TopologyError {
+            throw error
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw TopologyError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
+        }
+        // Each node of a plain document costs at least a couple of bytes; aliases are what can exceed this.
+        let context = YAMLContext(file: file, budget: max(100_000, text.utf8.count))
+        return try decode(YAMLValue(node: root, path: "", context: context))
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> TopologyError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let text = context.map { "\($0.text) " } ?? ""
+            return TopologyError(file: file, line: mark.line, field: "", problem: .syntax("\(text)\(problem)"))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return TopologyError(file: file, line: context.mark.line, field: "", problem: .syntax("duplicate keys \(duplicates.joined(separator: ", "))"))
+        default:
+            return TopologyError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
+        }
+    }
+
+    static func decode(_ root: YAMLValue) throws(TopologyError) -> TopologySpec {
+        let top = try root.mapping(allowed: ["name", "description", "cni", "segments", "nodes", "pods", "routers"])
+        var spec = TopologySpec(
+            file: root.context.file, name: try top.required("name").string(),
+            description: try top["description"]?.string() ?? "", cni: CNISpec(), segments: [], nodes: [], pods: [], routers: [])
+        if let cni = top["cni"] { spec.cni = try decodeCNI(cni) }
+        spec.segments = try top.required("segments").sequence().map(decodeSegment)
+        spec.nodes = try top.required("nodes").sequence().map(decodeNode)
+        spec.pods = try top["pods"]?.sequence().map(decodePod) ?? []
+        spec.routers = try top["routers"]?.sequence().map(decodeRouter) ?? []
+        return spec
+    }
+
+    static func decodeCNI(_ value: YAMLValue) throws(TopologyError) -> CNISpec {
+        let map = try value.mapping(allowed: ["plugin", "podRoutes", "hairpinMode", "mtu"])
+        var cni = CNISpec()
+        cni.line = value.line
+        if let plugin = map["plugin"] { cni.plugin = try choice(plugin) }
+        if let routes = map["podRoutes"] { cni.podRoutes = try choice(routes) }
+        if let hairpin = map["hairpinMode"] { cni.hairpinMode = try hairpin.bool() }
+        if let mtu = map["mtu"] { cni.mtu = try mtu.int(in: 68...65535) }
+        return cni
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(TopologyError) -> T where T.RawValue == String {
+        let text = try value.string()
+        guard let parsed = T(rawValue: text) else {
+            throw value.error(.invalidValue(text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")))
+        }
+        return parsed
+    }
+
+    static func decodeSegment(_ value: YAMLValue) throws(TopologyError) -> SegmentSpec {
+        let map = try value.mapping(allowed: ["name", "cidr", "gateway", "mtu"])
+        return SegmentSpec(
+            name: try map.required("name").string(), cidr: try network(map.required("cidr")),
+            gateway: try map["gateway"].map(address), mtu: try map["mtu"]?.int(in: 68...65535) ?? 1500, line: value.line)
+    }
+
+    static func decodeNode(_ value: YAMLValue) throws(TopologyError) -> NodeSpec {
+        let map = try value.mapping(allowed: ["name", "segment", "address", "podCIDR", "nic", "listeners"])
+        return NodeSpec(
+            name: try map.required("name").string(), segment: try map.required("segment").string(),
+            address: try address(map.required("address")), podCIDR: try network(map.required("podCIDR")),
+            nic: try map["nic"]?.string() ?? "eth0", listeners: try map["listeners"]?.sequence().map(decodeListener) ?? [],
+            line: value.line, fieldPath: value.path)
+    }
+
+    static func decodePod(_ value: YAMLValue) throws(TopologyError) -> PodSpec {
+        let map = try value.mapping(allowed: ["name", "namespace", "node", "ip", "labels", "containerPorts"])
+        return PodSpec(
+            name: try map.required("name").string(), namespace: try map["namespace"]?.string() ?? "default",
+            node: try map.required("node").string(), ip: try map["ip"].map(address),
+            labels: try map["labels"]?.stringMap() ?? [:],
+            containerPorts: try map["containerPorts"]?.sequence().map(decodeListener) ?? [],
+            line: value.line, fieldPath: value.path)
+    }
+
+    static func decodeListener(_ value: YAMLValue) throws(TopologyError) -> ListenerSpec {
+        let map = try value.mapping(allowed: ["name", "containerPort", "port", "protocol"])
+        guard let portValue = map["containerPort"] ?? map["port"] else {
+            throw value.error(.missingField, field: "\(value.path).containerPort")
+        }
+        let protoText = try map["protocol"]?.string() ?? "TCP"
+        guard ["TCP", "UDP", "SCTP"].contains(protoText), let proto = IPProtocol(name: protoText) else {
+            throw map["protocol"]!.error(.invalidValue(protoText, expected: "TCP, UDP or SCTP"))
+        }
+        return ListenerSpec(name: try map["name"]?.string(), port: UInt16(try portValue.int(in: 1...65535)), proto: proto)
+    }
+
+    static func decodeRouter(_ value: YAMLValue) throws(TopologyError) -> RouterSpec {
+        let map = try value.mapping(allowed: ["name", "interfaces", "routes"])
+        let interfaces = try map.required("interfaces").sequence().map { (item) throws(TopologyError) -> RouterSpec.Interface in
+            let fields = try item.mapping(allowed: ["name", "segment", "address"])
+            return RouterSpec.Interface(
+                name: try fields.required("name").string(), segment: try fields.required("segment").string(),
+                address: try address(fields.required("address")), line: item.line, fieldPath: item.path)
+        }
+        let routes = try map["routes"]?.sequence().map { (item) throws(TopologyError) in (try item.string(), item.line, item.path) } ?? []
+        return RouterSpec(name: try map.required("name").string(), interfaces: interfaces, routes: routes, line: value.line, fieldPath: value.path)
+    }
+
+    static func address(_ value: YAMLValue) throws(TopologyError) -> IPv4Address {
+        let text = try value.string()
+        guard let parsed = IPv4Address(text) else { throw value.error(.invalidValue(text, expected: "an IPv4 address")) }
+        return parsed
+    }
+
+    static func network(_ value: YAMLValue) throws(TopologyError) -> IPv4Prefix {
+        let text = try value.string()
+        guard text.contains("/"), let prefix = IPv4Prefix(text) else {
+            throw value.error(.invalidCIDR(text, reason: "expected a.b.c.d/n with n in 0...32"))
+        }
+        guard prefix.isNetwork else {
+            throw value.error(.invalidCIDR(text, reason: "host bits set (the network is \(prefix.masked))"))
+        }
+        return prefix
+    }
+}

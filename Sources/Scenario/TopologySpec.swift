@@ -1,0 +1,93 @@
+import NetCore
+
+/// A topology file as written (topologies/*.yaml, schema in docs/topology.md). Every element remembers
+/// its line so that semantic validation can point at it.
+public struct TopologySpec: Sendable {
+    public var file: String
+    public var name: String
+    public var description: String
+    public var cni: CNISpec
+    public var segments: [SegmentSpec]
+    public var nodes: [NodeSpec]
+    public var pods: [PodSpec]
+    public var routers: [RouterSpec]
+}
+
+/// How pods are wired and how nodes reach each other's pod CIDRs.
+public struct CNISpec: Sendable {
+    public enum Plugin: String, Sendable, CaseIterable {
+        /// The CNI `bridge` plugin with host-local IPAM (cni0, gateway .1, veth + 8 hex).
+        case bridge
+    }
+    public enum PodRoutes: String, Sendable, CaseIterable {
+        /// No routes to other nodes' pod CIDRs.
+        case none
+        /// `<peer podCIDR> via <peer node address> dev <nic>` on every node (needs L2 adjacency).
+        case `static`
+    }
+    public var plugin: Plugin = .bridge
+    public var podRoutes: PodRoutes = .static
+    /// The bridge plugin's `hairpinMode` (flannel's delegate config turns it on).
+    public var hairpinMode = true
+    /// Pod and bridge MTU; nil means the node NIC's MTU.
+    public var mtu: Int?
+    public var line = 0
+}
+
+/// An underlay L2 segment.
+public struct SegmentSpec: Sendable {
+    public var name: String
+    public var cidr: IPv4Prefix
+    /// The default gateway nodes on this segment use (a router interface), if any.
+    public var gateway: IPv4Address?
+    public var mtu: Int
+    public var line: Int
+}
+
+/// A Kubernetes node.
+public struct NodeSpec: Sendable {
+    public var name: String
+    public var segment: String
+    public var address: IPv4Address
+    public var podCIDR: IPv4Prefix
+    public var nic: String
+    public var listeners: [ListenerSpec]
+    public var line: Int
+    public var fieldPath: String
+}
+
+/// A pod.
+public struct PodSpec: Sendable {
+    public var name: String
+    public var namespace: String
+    public var node: String
+    public var ip: IPv4Address?
+    public var labels: [String: String]
+    public var containerPorts: [ListenerSpec]
+    public var line: Int
+    public var fieldPath: String
+}
+
+/// A listening socket (`containerPorts` entry, or a node daemon).
+public struct ListenerSpec: Sendable {
+    public var name: String?
+    public var port: UInt16
+    public var proto: IPProtocol
+}
+
+/// A router joining segments.
+public struct RouterSpec: Sendable {
+    public struct Interface: Sendable {
+        public var name: String
+        public var segment: String
+        public var address: IPv4Address
+        public var line: Int
+        public var fieldPath: String
+    }
+    public var name: String
+    public var interfaces: [Interface]
+    /// Routes in `ip route add` syntax, with the line of each.
+    public var routes: [(text: String, line: Int, fieldPath: String)]
+    public var line: Int
+    public var fieldPath: String
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+import NetCore
+import Scenario
+import Trace
+import Wire
+
+/// `kdp trace`: send one packet and print its walk.
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Trace a packet from a pod or node to a pod, node or IP through the emulated dataplane.",
+        discussion: """
+            --to accepts a pod (NAME or NAMESPACE/NAME), a node or router name, or an IPv4 address, each
+            optionally followed by :PORT. The default port is the target pod's first containerPort for the
+            protocol, else 80. --count N sends the same flow N times on the evolving state (the first
+            packet shows ARP resolution, later ones hit the cache).
+            """)
+
+    @Argument(help: "Topology file (topologies/*.yaml).")
+    var topology: String
+
+    @Option(help: "Sender: a pod (NAME or NAMESPACE/NAME) or a node.")
+    var from: String
+
+    @Option(help: "Destination: POD|NODE|IP[:PORT].")
+    var to: String
+
+    @Option(name: .customLong("proto"), help: "tcp, udp or icmp.")
+    var proto: String = "tcp"
+
+    @Option(help: "Destination port (overrides :PORT).")
+    var port: Int?
+
+    @Option(help: "Source port (default: an ephemeral port drawn from --seed).")
+    var sport: Int?
+
+    @Option(help: "UDP or ICMP payload bytes.")
+    var size: Int = 56
+
+    @Option(help: "Initial TTL.")
+    var ttl: Int = 64
+
+    @Option(help: "Seed for the ephemeral port and other random choices.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Send the same flow this many times on the evolving state.")
+    var count: Int = 1
+
+    @Option(help: "minimal, summary or detailed.")
+    var detail: String = "summary"
+
+    @Option(help: "text, json or mermaid.")
+    var format: String = "text"
+
+    @Option(help: "Write every frame, as seen on each device it left, to this pcap file.")
+    var pcap: String?
+
+    func validate() throws {
+        guard IPProtocol(name: proto).map({ [.tcp, .udp, .icmp].contains($0) }) == true else {
+            throw ValidationError("--proto must be tcp, udp or icmp, not \"\(proto)\"")
+        }
+        guard DetailLevel(rawValue: detail) != nil else { throw ValidationError("--detail must be minimal, summary or detailed") }
+        guard ["text", "json", "mermaid"].contains(format) else { throw ValidationError("--format must be text, json or mermaid") }
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
+        if let sport, !(1...65535).contains(sport) { throw ValidationError("--sport must be 1...65535") }
+        guard (1...255).contains(ttl) else { throw ValidationError("--ttl must be 1...255") }
+        guard (0...65000).contains(size) else { throw ValidationError("--size must be 0...65000") }
+        guard (1...1000).contains(count) else { throw ValidationError("--count must be 1...1000") }
+    }
+
+    func run() throws {
+        var cluster = try loadCluster(topology)
+        let request = try TraceRequest.resolve(
+            cluster: cluster, from: from, to: to, proto: IPProtocol(name: proto) ?? .tcp, port: port, sport: sport,
+            size: size, ttl: UInt8(ttl), seed: seed)
+        var traces: [Trace] = []
+        for _ in 0..<count {
+            traces.append(cluster.dataplane.send(request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel))
+        }
+        for (index, trace) in traces.enumerated() {
+            if traces.count > 1, format == "text" { output("# packet \(index + 1) of \(traces.count)\n") }
+            switch format {
+            case "json": output(JSONRenderer.render(trace))
+            case "mermaid": output(MermaidRenderer.render(trace))
+            default: output(TextRenderer(level: DetailLevel(rawValue: detail) ?? .summary).render(trace))
+            }
+        }
+        if let pcap { try writePcap(traces, to: pcap) }
+    }
+
+    func writePcap(_ traces: [Trace], to path: String) throws {
+        var writer = PcapWriter()
+        var time = Instant.zero
+        for trace in traces {
+            for (_, frame) in trace.transmittedFrames {
+                time = time.advanced(byNanoseconds: 1_000)
+                writer.append(frame.emit(), at: time)
+            }
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(writer.bytes)) else {
+            throw InputError(message: "\(path): cannot write the pcap file")
+        }
+    }
+}
+
+/// Loads a topology, turning its errors into exit-status-2 input errors.
+func loadCluster(_ path: String) throws -> Cluster {
+    do {
+        return try Cluster.load(path: path)
+    } catch {
+        throw InputError(message: error.description)
+    }
+}
