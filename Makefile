@@ -31,7 +31,7 @@ test: build
 
 ## demo: trace a packet client → pod across nodes on the default topology
 demo: release
-	@echo "== kdp trace $(DEMO_TOPO) --from client --to web-b (summary view)"
+	@echo "== kdp trace $(DEMO_TOPO) --from client --to web-b --detail summary"
 	@$(KDP_REL) trace $(DEMO_TOPO) --from client --to web-b --detail summary
 
 fmt:

@@ -39,11 +39,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["NetCore", "Wire"]),
         .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
         .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
-        .testTarget(
-            name: "ScenarioTests",
-            dependencies: ["NetCore", "Routing", "Trace", "Dataplane", "Scenario"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "ScenarioTests", dependencies: ["NetCore", "Routing", "Trace", "Dataplane", "Scenario"]),
         .testTarget(name: "CLITests", dependencies: ["kdp"]),
     ],
     swiftLanguageModes: [.v6]

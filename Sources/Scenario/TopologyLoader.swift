@@ -80,6 +80,7 @@ public enum TopologyLoader {
         spec.nodes = try top.required("nodes").sequence().map(decodeNode)
         spec.pods = try top["pods"]?.sequence().map(decodePod) ?? []
         spec.routers = try top["routers"]?.sequence().map(decodeRouter) ?? []
+        spec.fieldLines = root.context.lines
         return spec
     }
 

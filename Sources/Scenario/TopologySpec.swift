@@ -11,6 +11,8 @@ public struct TopologySpec: Sendable {
     public var nodes: [NodeSpec]
     public var pods: [PodSpec]
     public var routers: [RouterSpec]
+    /// The line of each field path as read (`pods[1].node` → 18).
+    public var fieldLines: [String: Int] = [:]
 }
 
 /// How pods are wired and how nodes reach each other's pod CIDRs.

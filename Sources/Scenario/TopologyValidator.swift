@@ -7,7 +7,7 @@ public enum TopologyValidator {
     public static func validate(_ spec: TopologySpec) -> [TopologyError] {
         var errors: [TopologyError] = []
         func fail(_ line: Int, _ field: String, _ problem: TopologyError.Problem) {
-            errors.append(TopologyError(file: spec.file, line: line, field: field, problem: problem))
+            errors.append(TopologyError(file: spec.file, line: spec.fieldLines[field] ?? line, field: field, problem: problem))
         }
         var names = NameRegistry()
         var addresses: [IPv4Address: String] = [:]

@@ -15,6 +15,7 @@ struct YAMLValue {
     }
 
     func charge() throws(TopologyError) {
+        if context.lines[path] == nil { context.lines[path] = line }
         context.visited += 1
         if context.visited > context.budget { throw error(.expansionLimit(context.budget)) }
     }
@@ -109,6 +110,8 @@ final class YAMLContext {
     let file: String
     let budget: Int
     var visited = 0
+    /// The line of every field path read, so that later (semantic) errors can point at the field itself.
+    var lines: [String: Int] = [:]
     init(file: String, budget: Int) {
         self.file = file
         self.budget = budget

@@ -101,8 +101,8 @@ public struct TextRenderer: Sendable {
         let direction = port == place.device ? "bridge xmit from the host" : "bridge in \(port)"
         let head = "\(place): \(direction)\(level >= .summary ? learnText : "")"
         switch decision {
-        case .forward(let out): return level >= .summary ? "\(head), fdb hit → \(out)" : nil
-        case .local: return level >= .summary ? "\(head), fdb local → host stack" : nil
+        case .forward(let out): return "\(head), fdb hit → \(out)"
+        case .local: return "\(head), fdb local → host stack"
         case .broadcast(let ports): return "\(head), broadcast → host + flood \(ports.joined(separator: " "))"
         case .flood(let ports): return "\(head), fdb miss → flood \(ports.joined(separator: " "))"
         case .filteredIngress(let out): return "\(head), fdb hit → \(out) = ingress port, hairpin off: not sent back"
