@@ -8,7 +8,11 @@ extension Dataplane {
         let routing = network.namespace(netns).routing
         // The kernel dumps a table in trie order: by destination address, shorter prefix first.
         func dumpOrder(_ routes: [Route]) -> [Route] {
-            routes.sorted { ($0.destination.address, $0.destination.length, $0.metric) < ($1.destination.address, $1.destination.length, $1.metric) }
+            routes.sorted {
+                ($0.destination.address, $0.destination.length, $0.metric) < (
+                    $1.destination.address, $1.destination.length, $1.metric
+                )
+            }
         }
         var lines = dumpOrder(routing.routes(in: .main)).map(\.description)
         if includeLocal {
@@ -70,7 +74,8 @@ extension Dataplane {
         let flags = dev.kind == .loopback ? "LOOPBACK\(up)" : "BROADCAST,MULTICAST\(up)"
         let master = dev.master.map { " master \(network.device($0).name)" } ?? ""
         let state = dev.kind == .loopback ? "UNKNOWN" : (dev.isUp ? "UP" : "DOWN")
-        let link = dev.kind == .loopback
+        let link =
+            dev.kind == .loopback
             ? "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
             : "    link/ether \(dev.mac) brd ff:ff:ff:ff:ff:ff\(netnsSuffix)"
         return ["\(dev.ifindex): \(name): <\(flags)> mtu \(dev.mtu)\(master) state \(state)", link]

@@ -27,7 +27,8 @@ public struct Dataplane: Sendable {
             let route = network.namespace(netns).routing.lookup(packet.header.destination, source: nil)?.route,
             let deviceName = route.device, let device = network.device(named: deviceName, in: netns)
         {
-            packet.header.source = route.source ?? walk.selectSource(device.id, toward: route.gateway ?? packet.header.destination)
+            packet.header.source =
+                route.source ?? walk.selectSource(device.id, toward: route.gateway ?? packet.header.destination)
         }
         walk.record(.originate(walk.place(netns), packet))
         walk.ipLocalOut(netns, packet)

@@ -19,7 +19,9 @@ public struct DataplaneState: Hashable, Sendable {
         self.now = now
         for netns in network.namespaces {
             for entry in netns.permanentNeighbors {
-                if let mac = entry.mac { neighbors[netns.id.rawValue].addPermanent(entry.address, device: entry.device, mac: mac) }
+                if let mac = entry.mac {
+                    neighbors[netns.id.rawValue].addPermanent(entry.address, device: entry.device, mac: mac)
+                }
             }
         }
         for device in network.devices where device.kind == .bridge {

@@ -44,7 +44,9 @@ public struct Network: Hashable, Sendable {
     public func segment(_ id: SegmentID) -> Segment { segments[id.rawValue] }
 
     /// The namespace with this kernel-side name.
-    public func namespace(named name: String) -> NetworkNamespace? { namespaceIndex[name].map { namespaces[$0.rawValue] } }
+    public func namespace(named name: String) -> NetworkNamespace? {
+        namespaceIndex[name].map { namespaces[$0.rawValue] }
+    }
 
     /// The device `name` in namespace `netns`.
     public func device(named name: String, in netns: NetnsID) -> Device? {
@@ -151,19 +153,27 @@ public struct Network: Hashable, Sendable {
         devices[id.rawValue].addresses.append(address)
         var routing = namespaces[dev.netns.rawValue].routing
         do {
-            try routing.add(Route(type: .local, destination: IPv4Prefix(address: address.address, length: 32),
-                device: dev.name, scope: .host, proto: .kernel, source: address.address, table: .local))
+            try routing.add(
+                Route(
+                    type: .local, destination: IPv4Prefix(address: address.address, length: 32),
+                    device: dev.name, scope: .host, proto: .kernel, source: address.address, table: .local))
             if address.length < 31 {
                 let broadcast = address.broadcast
-                try? routing.add(Route(type: .broadcast, destination: IPv4Prefix(address: broadcast, length: 32),
-                    device: dev.name, scope: .link, proto: .kernel, source: address.address, table: .local))
+                try? routing.add(
+                    Route(
+                        type: .broadcast, destination: IPv4Prefix(address: broadcast, length: 32),
+                        device: dev.name, scope: .link, proto: .kernel, source: address.address, table: .local))
             }
             if address.length < 32, dev.kind != .loopback {
-                try routing.add(Route(destination: address.masked, device: dev.name, scope: .link, proto: .kernel,
-                    source: address.address))
+                try routing.add(
+                    Route(
+                        destination: address.masked, device: dev.name, scope: .link, proto: .kernel,
+                        source: address.address))
             } else if dev.kind == .loopback {
-                try? routing.add(Route(type: .local, destination: address.masked, device: dev.name, scope: .host,
-                    proto: .kernel, source: address.address, table: .local))
+                try? routing.add(
+                    Route(
+                        type: .local, destination: address.masked, device: dev.name, scope: .host,
+                        proto: .kernel, source: address.address, table: .local))
             }
         } catch {
             throw .route(netns: netnsName, error)

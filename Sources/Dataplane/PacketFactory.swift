@@ -7,20 +7,27 @@ public enum PacketFactory {
     /// request with ping's 56 data bytes.
     public static func make(
         proto: IPProtocol, source: IPv4Address, destination: IPv4Address, sourcePort: UInt16, destinationPort: UInt16,
-        mtu: Int = 1500, payloadSize: Int = 32, sequence: UInt32 = 1_000_000, ttl: UInt8 = 64, identification: UInt16 = 0
+        mtu: Int = 1500, payloadSize: Int = 32, sequence: UInt32 = 1_000_000, ttl: UInt8 = 64,
+        identification: UInt16 = 0
     ) -> IPv4Packet {
-        let header = IPv4Header(identification: identification, dontFragment: true, timeToLive: ttl, protocol: proto, source: source, destination: destination)
+        let header = IPv4Header(
+            identification: identification, dontFragment: true, timeToLive: ttl, protocol: proto, source: source,
+            destination: destination)
         switch proto {
         case .tcp:
-            let tcp = TCPHeader(sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequence, flags: .syn,
+            let tcp = TCPHeader(
+                sourcePort: sourcePort, destinationPort: destinationPort, sequenceNumber: sequence, flags: .syn,
                 window: 64240, options: TCPHeader.mssOption(UInt16(clamping: mtu - 40)))
             return IPv4Packet(header: header, payload: .tcp(TCPSegment(header: tcp)))
         case .udp:
             let udp = UDPHeader(sourcePort: sourcePort, destinationPort: destinationPort)
-            return IPv4Packet(header: header, payload: .udp(UDPDatagram(header: udp, payload: .raw(Array(repeating: 0x6B, count: payloadSize)))))
+            return IPv4Packet(
+                header: header,
+                payload: .udp(UDPDatagram(header: udp, payload: .raw(Array(repeating: 0x6B, count: payloadSize)))))
         case .icmp:
             let data = (0..<payloadSize).map { UInt8(truncatingIfNeeded: $0) }
-            return IPv4Packet(header: header, payload: .icmp(.echoRequest(identifier: sourcePort, sequence: 1, data: data)))
+            return IPv4Packet(
+                header: header, payload: .icmp(.echoRequest(identifier: sourcePort, sequence: 1, data: data)))
         default:
             return IPv4Packet(header: header, payload: .raw(Array(repeating: 0, count: payloadSize)))
         }

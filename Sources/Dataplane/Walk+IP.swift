@@ -11,7 +11,10 @@ extension Walk {
         let ns = network.namespace(netns)
         let source = packet.header.source == .any ? nil : packet.header.source
         let match = ns.routing.lookup(packet.header.destination, source: source)
-        record(.routeLookup(place(netns), direction: .output, destination: packet.header.destination, route: match?.route, table: match?.table))
+        record(
+            .routeLookup(
+                place(netns), direction: .output, destination: packet.header.destination, route: match?.route,
+                table: match?.table))
         guard let route = match?.route else {
             record(.dropped(place(netns), .noRoute(packet.header.destination)))
             return
@@ -40,7 +43,8 @@ extension Walk {
             return
         }
         if packet.header.source == .any {
-            packet.header.source = route.source ?? selectSource(out.id, toward: route.gateway ?? packet.header.destination)
+            packet.header.source =
+                route.source ?? selectSource(out.id, toward: route.gateway ?? packet.header.destination)
         }
         if packet.header.dontFragment, packet.totalLength > out.mtu {
             record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
@@ -56,7 +60,9 @@ extension Walk {
         if let onLink = dev.addresses.first(where: { $0.contains(nextHop) }) { return onLink.address }
         if let primary = dev.addresses.first { return primary.address }
         for id in network.namespace(dev.netns).devices {
-            if let address = network.device(id).addresses.first(where: { !$0.address.isLoopback }) { return address.address }
+            if let address = network.device(id).addresses.first(where: { !$0.address.isLoopback }) {
+                return address.address
+            }
         }
         return .any
     }
@@ -72,11 +78,16 @@ extension Walk {
         record(.receive(place(device), frame))
         let netns = dev.netns
         let match = network.namespace(netns).routing.lookup(packet.header.destination, source: packet.header.source)
-        record(.routeLookup(place(netns), direction: .input, destination: packet.header.destination, route: match?.route, table: match?.table))
+        record(
+            .routeLookup(
+                place(netns), direction: .input, destination: packet.header.destination, route: match?.route,
+                table: match?.table))
         guard let route = match?.route else {
             if network.namespace(netns).ipForward {
                 record(.dropped(place(netns), .noRoute(packet.header.destination)))
-                icmpSend(netns, about: packet, .destinationUnreachable(code: .network, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+                icmpSend(
+                    netns, about: packet,
+                    .destinationUnreachable(code: .network, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
             } else {
                 record(.dropped(place(netns), .forwardingDisabled))
             }
@@ -91,10 +102,15 @@ extension Walk {
             record(.dropped(place(netns), .blackhole(route: route.description)))
         case .unreachable:
             record(.dropped(place(netns), .unreachableRoute(route: route.description)))
-            icmpSend(netns, about: packet, .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+            icmpSend(
+                netns, about: packet,
+                .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
         case .prohibit:
             record(.dropped(place(netns), .prohibitRoute(route: route.description)))
-            icmpSend(netns, about: packet, .destinationUnreachable(code: .administrativelyProhibited, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+            icmpSend(
+                netns, about: packet,
+                .destinationUnreachable(
+                    code: .administrativelyProhibited, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
         }
     }
 
@@ -117,12 +133,19 @@ extension Walk {
         }
         if packet.header.dontFragment, packet.totalLength > out.mtu {
             record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
-            icmpSend(netns, about: packet, .destinationUnreachable(code: .fragmentationNeeded, nextHopMTU: UInt16(clamping: out.mtu), invoking: ICMPv4Message.invoking(packet)))
+            icmpSend(
+                netns, about: packet,
+                .destinationUnreachable(
+                    code: .fragmentationNeeded, nextHopMTU: UInt16(clamping: out.mtu),
+                    invoking: ICMPv4Message.invoking(packet)))
             return
         }
         let before = packet.header.timeToLive
         packet.header.timeToLive -= 1
-        record(.forward(place(netns), from: network.device(device).name, to: out.name, ttlBefore: before, ttlAfter: packet.header.timeToLive))
+        record(
+            .forward(
+                place(netns), from: network.device(device).name, to: out.name, ttlBefore: before,
+                ttlAfter: packet.header.timeToLive))
         ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: true)
     }
 
@@ -136,11 +159,14 @@ extension Walk {
         case .none:
             record(.dropped(place(netns, out), .neighborFailed(nextHop, device: dev.name)))
             if forwarded {
-                icmpSend(netns, about: packet, .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+                icmpSend(
+                    netns, about: packet,
+                    .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
             }
             return
         }
-        let frame = EthernetFrame(header: EthernetHeader(destination: mac, source: dev.mac, etherType: .ipv4), payload: .ipv4(packet))
+        let frame = EthernetFrame(
+            header: EthernetHeader(destination: mac, source: dev.mac, etherType: .ipv4), payload: .ipv4(packet))
         inNewJourney { devQueueXmit(out, frame) }
     }
 
@@ -156,7 +182,10 @@ extension Walk {
             case .echoRequest: record(.delivered(here, socket: "icmp echo (the kernel replies)", ttl: ttl))
             case .echoReply: record(.delivered(here, socket: "icmp echo reply (ping socket)", ttl: ttl))
             default:
-                record(.delivered(here, socket: "ICMP \(PacketPrinter.describe(message)) (error to the sending socket)", ttl: ttl))
+                record(
+                    .delivered(
+                        here, socket: "ICMP \(PacketPrinter.describe(message)) (error to the sending socket)", ttl: ttl)
+                )
             }
         case .tcp(let segment):
             let port = segment.header.destinationPort
@@ -171,7 +200,9 @@ extension Walk {
                 record(.delivered(here, socket: socketName(listener), ttl: ttl))
             } else {
                 record(.dropped(here, .udpPortClosed(port)))
-                icmpSend(netns, about: packet, .destinationUnreachable(code: .port, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
+                icmpSend(
+                    netns, about: packet,
+                    .destinationUnreachable(code: .port, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
             }
         case .raw:
             record(.delivered(here, socket: "raw ip-proto-\(packet.header.protocol.rawValue)", ttl: ttl))
@@ -187,9 +218,11 @@ extension Walk {
     func icmpSend(_ netns: NetnsID, about packet: IPv4Packet, _ message: ICMPv4Message) {
         guard !isStopped else { return }
         if case .icmp(let original) = packet.payload, original.isError { return }
-        guard packet.header.fragmentOffset == 0, !packet.header.destination.isMulticast, packet.header.source != .any else { return }
+        guard packet.header.fragmentOffset == 0, !packet.header.destination.isMulticast, packet.header.source != .any
+        else { return }
         let error = IPv4Packet(
-            header: IPv4Header(dontFragment: false, timeToLive: 64, protocol: .icmp, source: .any, destination: packet.header.source),
+            header: IPv4Header(
+                dontFragment: false, timeToLive: 64, protocol: .icmp, source: .any, destination: packet.header.source),
             payload: .icmp(message))
         let walk = branch("ICMP error to \(packet.header.source)") {
             record(.originate(place(netns), error))

@@ -57,7 +57,10 @@ extension Walk {
             }
         }
         if copies.isEmpty {
-            record(.dropped(place(sender), .neighborFailed(frame.ipv4?.header.destination ?? .any, device: network.device(sender).name)))
+            record(
+                .dropped(
+                    place(sender),
+                    .neighborFailed(frame.ipv4?.header.destination ?? .any, device: network.device(sender).name)))
         } else {
             record(.fork(copies))
         }
@@ -108,16 +111,26 @@ extension Walk {
         let destination = frame.header.destination
         if destination.isMulticast {
             let targets = floodTargets(bridge: bridge, ingress: port)
-            record(.bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .broadcast(ports: targets.map { network.device($0).name })))
+            record(
+                .bridge(
+                    bridgePlace, port: portName, learned: learnedMAC,
+                    decision: .broadcast(ports: targets.map { network.device($0).name })))
             var copies = [branch("\(network.device(bridge).name) host stack") { protocolReceive(bridge, frame) }]
-            copies += targets.map { target in branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) } }
+            copies += targets.map { target in
+                branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) }
+            }
             record(.fork(copies))
             return
         }
         guard let entry = state.fdb[bridge]?.lookup(destination, now: now) else {
             let targets = floodTargets(bridge: bridge, ingress: port)
-            record(.bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .flood(ports: targets.map { network.device($0).name })))
-            let copies = targets.map { target in branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) } }
+            record(
+                .bridge(
+                    bridgePlace, port: portName, learned: learnedMAC,
+                    decision: .flood(ports: targets.map { network.device($0).name })))
+            let copies = targets.map { target in
+                branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) }
+            }
             if copies.isEmpty {
                 record(.dropped(bridgePlace, .notForThisHost(destination)))
             } else {
@@ -132,7 +145,8 @@ extension Walk {
         }
         let out = network.device(entry.port)
         if entry.port == port && !out.hairpin {
-            record(.bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .filteredIngress(port: out.name)))
+            record(
+                .bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .filteredIngress(port: out.name)))
             record(.dropped(bridgePlace, .loop("frame would go back out its ingress port \(out.name) (hairpin off)")))
             return
         }
@@ -145,16 +159,24 @@ extension Walk {
         let now = state.now
         let bridgePlace = place(bridge)
         let name = network.device(bridge).name
-        if !frame.header.destination.isMulticast, let entry = state.fdb[bridge]?.lookup(frame.header.destination, now: now), !entry.isLocal {
-            record(.bridge(bridgePlace, port: name, learned: nil, decision: .forward(port: network.device(entry.port).name)))
+        if !frame.header.destination.isMulticast,
+            let entry = state.fdb[bridge]?.lookup(frame.header.destination, now: now), !entry.isLocal
+        {
+            record(
+                .bridge(
+                    bridgePlace, port: name, learned: nil, decision: .forward(port: network.device(entry.port).name)))
             devQueueXmit(entry.port, frame)
             return
         }
         let targets = floodTargets(bridge: bridge, ingress: bridge)
-        let decision: BridgeDecision = frame.header.destination.isMulticast
-            ? .broadcast(ports: targets.map { network.device($0).name }) : .flood(ports: targets.map { network.device($0).name })
+        let decision: BridgeDecision =
+            frame.header.destination.isMulticast
+            ? .broadcast(ports: targets.map { network.device($0).name })
+            : .flood(ports: targets.map { network.device($0).name })
         record(.bridge(bridgePlace, port: name, learned: nil, decision: decision))
-        let copies = targets.map { target in branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) } }
+        let copies = targets.map { target in
+            branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) }
+        }
         record(.fork(copies))
     }
 

@@ -8,7 +8,9 @@ extension Walk {
     /// is used as is (REACHABLE or STALE); otherwise a broadcast ARP request is sent and the walk follows
     /// it until the reply updates the cache. The kernel retries `mcast_solicit` (3) times before FAILED;
     /// the emulator's wire is lossless, so one unanswered request is already final.
-    func neighResolve(_ netns: NetnsID, _ device: DeviceID, _ nextHop: IPv4Address, sourceHint: IPv4Address) -> MACAddress? {
+    func neighResolve(_ netns: NetnsID, _ device: DeviceID, _ nextHop: IPv4Address, sourceHint: IPv4Address)
+        -> MACAddress?
+    {
         let dev = network.device(device)
         let here = place(netns, device)
         if dev.noARP {
@@ -23,12 +25,15 @@ extension Walk {
             return mac
         }
         let senderIP = network.isLocal(sourceHint, in: netns) ? sourceHint : selectSource(device, toward: nextHop)
-        let request = ARPPacket(operation: .request, senderMAC: dev.mac, senderIP: senderIP, targetMAC: .zero, targetIP: nextHop)
-        let frame = EthernetFrame(header: EthernetHeader(destination: .broadcast, source: dev.mac, etherType: .arp), payload: .arp(request))
+        let request = ARPPacket(
+            operation: .request, senderMAC: dev.mac, senderIP: senderIP, targetMAC: .zero, targetIP: nextHop)
+        let frame = EthernetFrame(
+            header: EthernetHeader(destination: .broadcast, source: dev.mac, etherType: .arp), payload: .arp(request))
         let exchange = branch("ARP who-has \(nextHop)") {
             inNewJourney { devQueueXmit(device, frame) }
         }
-        if let entry = state.neighbors[netns.rawValue].lookup(nextHop, device: dev.name, now: state.now), let mac = entry.mac,
+        if let entry = state.neighbors[netns.rawValue].lookup(nextHop, device: dev.name, now: state.now),
+            let mac = entry.mac,
             entry.state != .failed
         {
             record(.neighbor(here, address: nextHop, outcome: .resolved(mac, exchange: exchange)))
@@ -62,11 +67,16 @@ extension Walk {
             }
             if ours {
                 // Linux only creates the sender's entry for requests it answers (neigh_event_ns → STALE).
-                state.neighbors[netns.rawValue].confirm(arp.senderIP, device: dev.name, mac: arp.senderMAC, now: now, state: .stale)
+                state.neighbors[netns.rawValue].confirm(
+                    arp.senderIP, device: dev.name, mac: arp.senderMAC, now: now, state: .stale)
                 record(.arpLearn(here, address: arp.senderIP, mac: arp.senderMAC))
             }
-            let reply = ARPPacket(operation: .reply, senderMAC: dev.mac, senderIP: arp.targetIP, targetMAC: arp.senderMAC, targetIP: arp.senderIP)
-            let replyFrame = EthernetFrame(header: EthernetHeader(destination: arp.senderMAC, source: dev.mac, etherType: .arp), payload: .arp(reply))
+            let reply = ARPPacket(
+                operation: .reply, senderMAC: dev.mac, senderIP: arp.targetIP, targetMAC: arp.senderMAC,
+                targetIP: arp.senderIP)
+            let replyFrame = EthernetFrame(
+                header: EthernetHeader(destination: arp.senderMAC, source: dev.mac, etherType: .arp),
+                payload: .arp(reply))
             record(.arpReply(here, address: arp.targetIP, to: arp.senderIP))
             inNewJourney { devQueueXmit(device, replyFrame) }
         case .reply:
@@ -83,7 +93,8 @@ extension Walk {
 
     /// Proxy ARP answers when the target is routed out of a different device (`arp_fwd_proxy`).
     func proxyTarget(_ netns: NetnsID, _ device: DeviceID, _ target: IPv4Address) -> Bool {
-        guard let route = network.namespace(netns).routing.lookup(target, source: nil)?.route, route.type == .unicast else { return false }
+        guard let route = network.namespace(netns).routing.lookup(target, source: nil)?.route, route.type == .unicast
+        else { return false }
         return route.device != network.device(device).name
     }
 }

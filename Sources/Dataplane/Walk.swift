@@ -47,7 +47,8 @@ final class Walk {
         guard steps <= stepBudget else {
             if !budgetExhausted {
                 budgetExhausted = true
-                branches[branches.count - 1].events.append(.dropped(TracePlace(netns: "walk"), .loop("step budget of \(stepBudget) events")))
+                branches[branches.count - 1].events.append(
+                    .dropped(TracePlace(netns: "walk"), .loop("step budget of \(stepBudget) events")))
             }
             return false
         }

@@ -67,7 +67,9 @@ public struct NeighborTable: Hashable, Sendable {
     }
 
     /// Records a confirmed address (an ARP reply, or a request addressed to us: `arp_process`).
-    public mutating func confirm(_ address: IPv4Address, device: String, mac: MACAddress, now: Instant, state: NeighborState = .reachable) {
+    public mutating func confirm(
+        _ address: IPv4Address, device: String, mac: MACAddress, now: Instant, state: NeighborState = .reachable
+    ) {
         let key = Key(device: device, address: address)
         if entries[key]?.state == .permanent { return }
         entries[key] = NeighborEntry(address: address, device: device, mac: mac, state: state, updated: now)

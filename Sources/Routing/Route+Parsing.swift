@@ -16,7 +16,9 @@ extension Route {
             destination = .defaultRoute
         } else if let prefix = IPv4Prefix(destinationWord) {
             guard prefix.isNetwork else {
-                throw .syntax(text: text, problem: "\(destinationWord) has host bits set (Error: Invalid prefix for given prefix length.)")
+                throw .syntax(
+                    text: text,
+                    problem: "\(destinationWord) has host bits set (Error: Invalid prefix for given prefix length.)")
             }
             destination = prefix
         } else {
@@ -32,7 +34,9 @@ extension Route {
             guard let value = words.popFirst() else { throw .syntax(text: text, problem: "\(keyword) needs a value") }
             switch keyword {
             case "via":
-                guard let gateway = IPv4Address(value) else { throw .syntax(text: text, problem: "bad gateway \(value)") }
+                guard let gateway = IPv4Address(value) else {
+                    throw .syntax(text: text, problem: "bad gateway \(value)")
+                }
                 route.gateway = gateway
             case "dev": route.device = value
             case "proto": route.proto = RouteProtocol(rawValue: value)

@@ -105,7 +105,8 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
         var parts: [String] = []
         if type != .unicast { parts.append(type.rawValue) }
         parts.append(
-            destination.length == 0 ? "default"
+            destination.length == 0
+                ? "default"
                 : destination.length == 32 ? "\(destination.address)" : "\(destination)")
         if let gateway { parts.append("via \(gateway)") }
         if let device { parts.append("dev \(device)") }

@@ -31,7 +31,9 @@ public struct RoutingPolicy: Hashable, Sendable {
             PolicyRule(preference: 0, table: .local), PolicyRule(preference: 32766, table: .main),
             PolicyRule(preference: 32767, table: .default),
         ]
-        tables = [.local: RoutingTable(id: .local), .main: RoutingTable(id: .main), .default: RoutingTable(id: .default)]
+        tables = [
+            .local: RoutingTable(id: .local), .main: RoutingTable(id: .main), .default: RoutingTable(id: .default),
+        ]
     }
 
     /// The routes of one table in lookup order.

@@ -22,13 +22,17 @@ public struct RoutingTable: Hashable, Sendable {
     /// Linux: `ip route add` (NLM_F_EXCL); gateway validation is done by `RoutingPolicy.add`, which sees
     /// the other tables.
     public mutating func insert(_ route: Route) throws(RouteError) {
-        if routes.contains(where: { $0.destination == route.destination && $0.metric == route.metric && $0.type == route.type && $0.device == route.device && $0.gateway == route.gateway }) {
+        if routes.contains(where: {
+            $0.destination == route.destination && $0.metric == route.metric && $0.type == route.type
+                && $0.device == route.device && $0.gateway == route.gateway
+        }) {
             throw .exists(route: route.description)
         }
-        let index = routes.firstIndex {
-            $0.destination.length < route.destination.length
-                || ($0.destination.length == route.destination.length && $0.metric > route.metric)
-        } ?? routes.endIndex
+        let index =
+            routes.firstIndex {
+                $0.destination.length < route.destination.length
+                    || ($0.destination.length == route.destination.length && $0.metric > route.metric)
+            } ?? routes.endIndex
         routes.insert(route, at: index)
     }
 

@@ -13,7 +13,9 @@ enum PodAddressAllocator {
             for pod in nodePods where pod.ip == nil {
                 while taken.contains(candidate) { candidate = candidate.advanced(by: 1) }
                 guard node.podCIDR.contains(candidate), candidate != node.podCIDR.broadcast else {
-                    throw TopologyError(file: spec.file, line: pod.line, field: pod.fieldPath, problem: .poolExhausted(cidr: "\(node.podCIDR)"))
+                    throw TopologyError(
+                        file: spec.file, line: pod.line, field: pod.fieldPath,
+                        problem: .poolExhausted(cidr: "\(node.podCIDR)"))
                 }
                 result["\(pod.namespace)/\(pod.name)"] = candidate
                 taken.insert(candidate)

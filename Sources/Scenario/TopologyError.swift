@@ -47,7 +47,8 @@ public struct TopologyError: Error, Equatable, Sendable, CustomStringConvertible
             case .invalidValue(let value, let expected): "invalid value \"\(value)\": expected \(expected)"
             case .invalidCIDR(let value, let reason): "invalid CIDR \"\(value)\": \(reason)"
             case .unknownReference(let kind, let name): "unknown \(kind) \"\(name)\""
-            case .duplicateName(let kind, let name, let firstLine): "duplicate \(kind) name \"\(name)\" (first defined on line \(firstLine))"
+            case .duplicateName(let kind, let name, let firstLine):
+                "duplicate \(kind) name \"\(name)\" (first defined on line \(firstLine))"
             case .duplicateAddress(let address, let firstUse): "duplicate IP \(address) (already used by \(firstUse))"
             case .overlappingCIDR(let cidr, let other, let otherField): "CIDR \(cidr) overlaps \(other) (\(otherField))"
             case .outsideCIDR(let address, let cidr, let owner): "\(address) is outside \(cidr) (\(owner))"

@@ -15,7 +15,8 @@ public enum TopologyLoader {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
             guard size <= maximumBytes else {
-                throw TopologyError(file: path, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
+                throw TopologyError(
+                    file: path, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
             }
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch let error as TopologyError {
@@ -28,7 +29,8 @@ public enum TopologyLoader {
 
     static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return nsError.localizedDescription
@@ -37,7 +39,8 @@ public enum TopologyLoader {
     /// Parses topology YAML text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(TopologyError) -> TopologySpec {
         guard text.utf8.count <= maximumBytes else {
-            throw TopologyError(file: file, line: 0, field: "", problem: .tooLarge(bytes: text.utf8.count, limit: maximumBytes))
+            throw TopologyError(
+                file: file, line: 0, field: "", problem: .tooLarge(bytes: text.utf8.count, limit: maximumBytes))
         }
         let root: Node
         do {
@@ -64,7 +67,9 @@ public enum TopologyLoader {
             let text = context.map { "\($0.text) " } ?? ""
             return TopologyError(file: file, line: mark.line, field: "", problem: .syntax("\(text)\(problem)"))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return TopologyError(file: file, line: context.mark.line, field: "", problem: .syntax("duplicate keys \(duplicates.joined(separator: ", "))"))
+            return TopologyError(
+                file: file, line: context.mark.line, field: "",
+                problem: .syntax("duplicate keys \(duplicates.joined(separator: ", "))"))
         default:
             return TopologyError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
         }
@@ -74,7 +79,8 @@ public enum TopologyLoader {
         let top = try root.mapping(allowed: ["name", "description", "cni", "segments", "nodes", "pods", "routers"])
         var spec = TopologySpec(
             file: root.context.file, name: try top.required("name").string(),
-            description: try top["description"]?.string() ?? "", cni: CNISpec(), segments: [], nodes: [], pods: [], routers: [])
+            description: try top["description"]?.string() ?? "", cni: CNISpec(), segments: [], nodes: [], pods: [],
+            routers: [])
         if let cni = top["cni"] { spec.cni = try decodeCNI(cni) }
         spec.segments = try top.required("segments").sequence().map(decodeSegment)
         spec.nodes = try top.required("nodes").sequence().map(decodeNode)
@@ -95,10 +101,12 @@ public enum TopologyLoader {
         return cni
     }
 
-    static func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(TopologyError) -> T where T.RawValue == String {
+    static func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(TopologyError) -> T
+    where T.RawValue == String {
         let text = try value.string()
         guard let parsed = T(rawValue: text) else {
-            throw value.error(.invalidValue(text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")))
+            throw value.error(
+                .invalidValue(text, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", ")))
         }
         return parsed
     }
@@ -107,7 +115,8 @@ public enum TopologyLoader {
         let map = try value.mapping(allowed: ["name", "cidr", "gateway", "mtu"])
         return SegmentSpec(
             name: try map.required("name").string(), cidr: try network(map.required("cidr")),
-            gateway: try map["gateway"].map(address), mtu: try map["mtu"]?.int(in: 68...65535) ?? 1500, line: value.line)
+            gateway: try map["gateway"].map(address), mtu: try map["mtu"]?.int(in: 68...65535) ?? 1500, line: value.line
+        )
     }
 
     static func decodeNode(_ value: YAMLValue) throws(TopologyError) -> NodeSpec {
@@ -115,7 +124,8 @@ public enum TopologyLoader {
         return NodeSpec(
             name: try map.required("name").string(), segment: try map.required("segment").string(),
             address: try address(map.required("address")), podCIDR: try network(map.required("podCIDR")),
-            nic: try map["nic"]?.string() ?? "eth0", listeners: try map["listeners"]?.sequence().map(decodeListener) ?? [],
+            nic: try map["nic"]?.string() ?? "eth0",
+            listeners: try map["listeners"]?.sequence().map(decodeListener) ?? [],
             line: value.line, fieldPath: value.path)
     }
 
@@ -138,24 +148,33 @@ public enum TopologyLoader {
         guard ["TCP", "UDP", "SCTP"].contains(protoText), let proto = IPProtocol(name: protoText) else {
             throw map["protocol"]!.error(.invalidValue(protoText, expected: "TCP, UDP or SCTP"))
         }
-        return ListenerSpec(name: try map["name"]?.string(), port: UInt16(try portValue.int(in: 1...65535)), proto: proto)
+        return ListenerSpec(
+            name: try map["name"]?.string(), port: UInt16(try portValue.int(in: 1...65535)), proto: proto)
     }
 
     static func decodeRouter(_ value: YAMLValue) throws(TopologyError) -> RouterSpec {
         let map = try value.mapping(allowed: ["name", "interfaces", "routes"])
-        let interfaces = try map.required("interfaces").sequence().map { (item) throws(TopologyError) -> RouterSpec.Interface in
+        let interfaces = try map.required("interfaces").sequence().map {
+            (item) throws(TopologyError) -> RouterSpec.Interface in
             let fields = try item.mapping(allowed: ["name", "segment", "address"])
             return RouterSpec.Interface(
                 name: try fields.required("name").string(), segment: try fields.required("segment").string(),
                 address: try address(fields.required("address")), line: item.line, fieldPath: item.path)
         }
-        let routes = try map["routes"]?.sequence().map { (item) throws(TopologyError) in (try item.string(), item.line, item.path) } ?? []
-        return RouterSpec(name: try map.required("name").string(), interfaces: interfaces, routes: routes, line: value.line, fieldPath: value.path)
+        let routes =
+            try map["routes"]?.sequence().map { (item) throws(TopologyError) in
+                (try item.string(), item.line, item.path)
+            } ?? []
+        return RouterSpec(
+            name: try map.required("name").string(), interfaces: interfaces, routes: routes, line: value.line,
+            fieldPath: value.path)
     }
 
     static func address(_ value: YAMLValue) throws(TopologyError) -> IPv4Address {
         let text = try value.string()
-        guard let parsed = IPv4Address(text) else { throw value.error(.invalidValue(text, expected: "an IPv4 address")) }
+        guard let parsed = IPv4Address(text) else {
+            throw value.error(.invalidValue(text, expected: "an IPv4 address"))
+        }
         return parsed
     }
 

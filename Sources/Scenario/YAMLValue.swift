@@ -30,7 +30,9 @@ struct YAMLValue {
             guard let name = key.string else { throw error(.wrongType(expected: "string keys"), line: key.mark?.line) }
             let childPath = path.isEmpty ? name : "\(path).\(name)"
             guard allowed.contains(name) else {
-                throw TopologyError(file: context.file, line: key.mark?.line ?? line, field: childPath, problem: .unknownField(allowed: allowed))
+                throw TopologyError(
+                    file: context.file, line: key.mark?.line ?? line, field: childPath,
+                    problem: .unknownField(allowed: allowed))
             }
             entries[name] = YAMLValue(node: value, path: childPath, context: context)
         }
@@ -40,7 +42,9 @@ struct YAMLValue {
     /// The sequence's items; null counts as empty.
     func sequence() throws(TopologyError) -> [YAMLValue] {
         try charge()
-        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" { return [] }
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
+            return []
+        }
         guard case .sequence(let items) = node else { throw error(.wrongType(expected: "a list")) }
         var result: [YAMLValue] = []
         for (index, item) in items.enumerated() {

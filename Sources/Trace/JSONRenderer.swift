@@ -39,14 +39,20 @@ public enum JSONRenderer {
     static func outcome(_ outcome: TraceOutcome?) -> JSONValue {
         switch outcome {
         case .delivered(let place, let socket, let ttl)?:
-            .object([("verdict", .string("delivered")), ("place", place_(place)), ("socket", .string(socket)), ("ttl", .number(Int(ttl)))])
+            .object([
+                ("verdict", .string("delivered")), ("place", placeValue(place)), ("socket", .string(socket)),
+                ("ttl", .number(Int(ttl))),
+            ])
         case .dropped(let place, let reason)?:
-            .object([("verdict", .string("dropped")), ("place", place_(place)), ("reason", .string(reason.code)), ("message", .string(reason.description))])
+            .object([
+                ("verdict", .string("dropped")), ("place", placeValue(place)), ("reason", .string(reason.code)),
+                ("message", .string(reason.description)),
+            ])
         case nil: .null
         }
     }
 
-    static func place_(_ place: TracePlace) -> JSONValue {
+    static func placeValue(_ place: TracePlace) -> JSONValue {
         .object([("netns", .string(place.netns)), ("device", place.device.map(JSONValue.string) ?? .null)])
     }
 
@@ -54,42 +60,57 @@ public enum JSONRenderer {
 
     static func event(_ event: TraceEvent) -> JSONValue {
         func make(_ kind: String, _ place: TracePlace?, _ fields: [(String, JSONValue)]) -> JSONValue {
-            .object([("kind", .string(kind))] + (place.map { [("place", place_($0))] } ?? []) + fields)
+            .object([("kind", .string(kind))] + (place.map { [("place", placeValue($0))] } ?? []) + fields)
         }
         switch event {
         case .originate(let place, let p):
             return make("originate", place, [("packet", packet(p))])
         case .routeLookup(let place, let direction, let destination, let route, let table):
-            return make("route", place, [
-                ("direction", .string(direction.rawValue)), ("destination", .string("\(destination)")),
-                ("route", route.map { .string($0.description) } ?? .null),
-                ("type", route.map { .string($0.type.rawValue) } ?? .null),
-                ("table", table.map { .string($0.description) } ?? .null),
-            ])
+            return make(
+                "route", place,
+                [
+                    ("direction", .string(direction.rawValue)), ("destination", .string("\(destination)")),
+                    ("route", route.map { .string($0.description) } ?? .null),
+                    ("type", route.map { .string($0.type.rawValue) } ?? .null),
+                    ("table", table.map { .string($0.description) } ?? .null),
+                ])
         case .forward(let place, let from, let to, let before, let after):
-            return make("forward", place, [
-                ("in", .string(from)), ("out", .string(to)), ("ttlBefore", .number(Int(before))), ("ttlAfter", .number(Int(after))),
-            ])
+            return make(
+                "forward", place,
+                [
+                    ("in", .string(from)), ("out", .string(to)), ("ttlBefore", .number(Int(before))),
+                    ("ttlAfter", .number(Int(after))),
+                ])
         case .neighbor(let place, let address, let outcome):
             var fields: [(String, JSONValue)] = [("address", .string("\(address)"))]
             switch outcome {
             case .cached(let mac, let state):
-                fields += [("result", .string("cached")), ("lladdr", .string("\(mac)")), ("state", .string(state.rawValue))]
+                fields += [
+                    ("result", .string("cached")), ("lladdr", .string("\(mac)")), ("state", .string(state.rawValue)),
+                ]
             case .resolved(let mac, let exchange):
-                fields += [("result", .string("resolved")), ("lladdr", .string("\(mac)")), ("exchange", branch(exchange))]
+                fields += [
+                    ("result", .string("resolved")), ("lladdr", .string("\(mac)")), ("exchange", branch(exchange)),
+                ]
             case .failed(let exchange): fields += [("result", .string("failed")), ("exchange", branch(exchange))]
             case .noARP: fields += [("result", .string("noarp"))]
             }
             return make("neighbor", place, fields)
         case .transmit(let place, let frame):
-            return make("transmit", place, [
-                ("sourceMAC", .string("\(frame.header.source)")), ("destinationMAC", .string("\(frame.header.destination)")),
-                ("length", .number(frame.length)), ("summary", .string(PacketPrinter.line(frame))),
-            ])
+            return make(
+                "transmit", place,
+                [
+                    ("sourceMAC", .string("\(frame.header.source)")),
+                    ("destinationMAC", .string("\(frame.header.destination)")),
+                    ("length", .number(frame.length)), ("summary", .string(PacketPrinter.line(frame))),
+                ])
         case .link(let from, let to, let medium):
-            return make("link", nil, [("from", place_(from)), ("to", place_(to)), ("medium", .string(medium))])
+            return make("link", nil, [("from", placeValue(from)), ("to", placeValue(to)), ("medium", .string(medium))])
         case .bridge(let place, let port, let learned, let decision):
-            return make("bridge", place, [("port", .string(port)), ("learned", learned.map { .string("\($0)") } ?? .null)] + bridgeDecision(decision))
+            return make(
+                "bridge", place,
+                [("port", .string(port)), ("learned", learned.map { .string("\($0)") } ?? .null)]
+                    + bridgeDecision(decision))
         case .receive(let place, let frame):
             return make("receive", place, [("summary", .string(PacketPrinter.line(frame)))])
         case .arpLearn(let place, let address, let mac):
@@ -97,12 +118,21 @@ public enum JSONRenderer {
         case .arpReply(let place, let address, let target):
             return make("arp-reply", place, [("address", .string("\(address)")), ("to", .string("\(target)"))])
         case .fork(let branches):
-            return make("fork", nil, [("branches", .array(branches.map { .object([("label", .string($0.label ?? "")), ("events", branch($0))]) }))])
+            return make(
+                "fork", nil,
+                [
+                    (
+                        "branches",
+                        .array(branches.map { .object([("label", .string($0.label ?? "")), ("events", branch($0))]) })
+                    )
+                ])
         case .icmpError(let place, let message, let walk):
-            return make("icmp-error", place, [
-                ("type", .number(Int(message.type))), ("code", .number(Int(message.code))),
-                ("summary", .string(PacketPrinter.describe(message))), ("events", branch(walk)),
-            ])
+            return make(
+                "icmp-error", place,
+                [
+                    ("type", .number(Int(message.type))), ("code", .number(Int(message.code))),
+                    ("summary", .string(PacketPrinter.describe(message))), ("events", branch(walk)),
+                ])
         case .delivered(let place, let socket, let ttl):
             return make("delivered", place, [("socket", .string(socket)), ("ttl", .number(Int(ttl)))])
         case .dropped(let place, let reason):
@@ -114,9 +144,11 @@ public enum JSONRenderer {
         switch decision {
         case .forward(let port): [("decision", .string("forward")), ("ports", .array([.string(port)]))]
         case .local: [("decision", .string("local")), ("ports", .array([]))]
-        case .broadcast(let ports): [("decision", .string("broadcast")), ("ports", .array(ports.map(JSONValue.string)))]
+        case .broadcast(let ports):
+            [("decision", .string("broadcast")), ("ports", .array(ports.map(JSONValue.string)))]
         case .flood(let ports): [("decision", .string("flood")), ("ports", .array(ports.map(JSONValue.string)))]
-        case .filteredIngress(let port): [("decision", .string("filtered-ingress")), ("ports", .array([.string(port)]))]
+        case .filteredIngress(let port):
+            [("decision", .string("filtered-ingress")), ("ports", .array([.string(port)]))]
         }
     }
 }

@@ -29,7 +29,9 @@ public enum MermaidRenderer {
         for event in branch.events {
             switch event {
             case .link(let from, let to, let medium):
-                body.append("    \(id(from.netns))->>\(id(to.netns)): \(escape("\(from.device ?? "") → \(to.device ?? "") (\(medium))"))")
+                body.append(
+                    "    \(id(from.netns))->>\(id(to.netns)): \(escape("\(from.device ?? "") → \(to.device ?? "") (\(medium))"))"
+                )
             case .routeLookup(let place, _, _, let route, _):
                 body.append("    Note over \(id(place.netns)): \(escape(route.map { "route \($0)" } ?? "no route"))")
             case .forward(let place, _, _, let before, let after):

@@ -27,7 +27,8 @@ public struct TextRenderer: Sendable {
             switch event {
             case .fork(let branches):
                 for child in branches {
-                    if level == .minimal, let outcome = Trace.outcome(of: child), case .dropped(_, let reason) = outcome,
+                    if level == .minimal, let outcome = Trace.outcome(of: child),
+                        case .dropped(_, let reason) = outcome,
                         reason.isIncidental
                     {
                         lines.append(pad + "[\(child.label ?? "copy")] dropped: \(reason)")
@@ -40,7 +41,8 @@ public struct TextRenderer: Sendable {
                 if let line = neighborLine(place, address, outcome) { lines.append(pad + line) }
                 if level == .detailed {
                     switch outcome {
-                    case .resolved(_, let exchange), .failed(let exchange): render(exchange, depth: depth + 1, into: &lines)
+                    case .resolved(_, let exchange), .failed(let exchange):
+                        render(exchange, depth: depth + 1, into: &lines)
                     default: break
                     }
                 }
@@ -70,8 +72,8 @@ public struct TextRenderer: Sendable {
         case .originate(let place, _):
             return level >= .summary ? "\(place.netns): socket sends" : nil
         case .routeLookup(let place, let direction, let destination, let route, let table):
-            let where_ = table.map { $0 == .main ? "" : " (table \($0))" } ?? ""
-            let result = route.map { "\($0)\(where_)" } ?? "no route"
+            let tableNote = table.map { $0 == .main ? "" : " (table \($0))" } ?? ""
+            let result = route.map { "\($0)\(tableNote)" } ?? "no route"
             return "\(place.netns): route \(direction.rawValue) \(destination) → \(result)"
         case .forward(let place, let from, let to, let before, let after):
             return "\(place.netns): forward \(from) → \(to), ttl \(before) → \(after)"
@@ -96,7 +98,8 @@ public struct TextRenderer: Sendable {
         }
     }
 
-    func bridgeLine(_ place: TracePlace, _ port: String, _ learned: MACAddress?, _ decision: BridgeDecision) -> String? {
+    func bridgeLine(_ place: TracePlace, _ port: String, _ learned: MACAddress?, _ decision: BridgeDecision) -> String?
+    {
         let learnText = learned.map { ", learned \($0) on \(port)" } ?? ""
         let direction = port == place.device ? "bridge xmit from the host" : "bridge in \(port)"
         let head = "\(place): \(direction)\(level >= .summary ? learnText : "")"

@@ -82,3 +82,43 @@ public struct Trace: Hashable, Sendable {
         }
     }
 }
+
+extension Trace {
+    /// Every event of the trace, depth first (forks, ARP exchanges and ICMP error walks included).
+    public var allEvents: [TraceEvent] {
+        var result: [TraceEvent] = []
+        func walk(_ branch: TraceBranch) {
+            for event in branch.events {
+                result.append(event)
+                switch event {
+                case .fork(let branches): branches.forEach(walk)
+                case .neighbor(_, _, .resolved(_, let exchange)), .neighbor(_, _, .failed(let exchange)): walk(exchange)
+                case .icmpError(_, _, let inner): walk(inner)
+                default: break
+                }
+            }
+        }
+        walk(root)
+        return result
+    }
+
+    /// The ICMP errors the walk generated, in order.
+    public var icmpErrors: [ICMPv4Message] {
+        allEvents.compactMap {
+            if case .icmpError(_, let message, _) = $0 { return message }
+            return nil
+        }
+    }
+
+    /// Why the packet was dropped, when it was.
+    public var dropReason: DropReason? {
+        if case .dropped(_, let reason)? = outcome { return reason }
+        return nil
+    }
+
+    /// The TTL the packet arrived with, when it was delivered.
+    public var deliveredTTL: UInt8? {
+        if case .delivered(_, _, let ttl)? = outcome { return ttl }
+        return nil
+    }
+}

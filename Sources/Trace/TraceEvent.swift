@@ -53,7 +53,8 @@ public indirect enum TraceEvent: Hashable, Sendable {
     /// A local socket sends the packet.
     case originate(TracePlace, IPv4Packet)
     /// Routing decision. `route` nil means no route matched.
-    case routeLookup(TracePlace, direction: LookupDirection, destination: IPv4Address, route: Route?, table: RouteTableID?)
+    case routeLookup(
+        TracePlace, direction: LookupDirection, destination: IPv4Address, route: Route?, table: RouteTableID?)
     /// `ip_forward`: TTL decremented between devices.
     case forward(TracePlace, from: String, to: String, ttlBefore: UInt8, ttlAfter: UInt8)
     /// Neighbour resolution of a next hop on a device.

@@ -38,7 +38,9 @@ public struct ARPPacket: Hashable, Sendable {
     /// Reads an Ethernet/IPv4 ARP packet; other hardware or protocol types are rejected.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(WireError) -> ARPPacket {
         try bytes.require(length, "ARP")
-        guard bytes.u16(at: 0) == 1 else { throw .malformed(header: "ARP", field: "hardware type", value: Int(bytes.u16(at: 0))) }
+        guard bytes.u16(at: 0) == 1 else {
+            throw .malformed(header: "ARP", field: "hardware type", value: Int(bytes.u16(at: 0)))
+        }
         guard bytes.u16(at: 2) == 0x0800 else {
             throw .malformed(header: "ARP", field: "protocol type", value: Int(bytes.u16(at: 2)))
         }

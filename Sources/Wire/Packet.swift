@@ -105,12 +105,16 @@ public struct IPv4Packet: Hashable, Sendable {
 
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(WireError) -> IPv4Packet {
         let (header, rest) = try IPv4Header.parse(bytes)
-        if header.isFragment && header.fragmentOffset != 0 { return IPv4Packet(header: header, payload: .raw(Array(rest))) }
+        if header.isFragment && header.fragmentOffset != 0 {
+            return IPv4Packet(header: header, payload: .raw(Array(rest)))
+        }
         switch header.protocol {
         case .icmp: return IPv4Packet(header: header, payload: .icmp(try ICMPv4Message.parse(rest)))
         case .udp:
             let (udp, data) = try UDPHeader.parse(rest, source: header.source, destination: header.destination)
-            return IPv4Packet(header: header, payload: .udp(UDPDatagram(header: udp, payload: try UDPPayload.parse(data, header: udp))))
+            return IPv4Packet(
+                header: header,
+                payload: .udp(UDPDatagram(header: udp, payload: try UDPPayload.parse(data, header: udp))))
         case .tcp:
             let (tcp, data) = try TCPHeader.parse(rest, source: header.source, destination: header.destination)
             return IPv4Packet(header: header, payload: .tcp(TCPSegment(header: tcp, payload: Array(data))))

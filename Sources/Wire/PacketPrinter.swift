@@ -46,7 +46,8 @@ public enum PacketPrinter {
             let prefix = "IP \(h.source).\(u.sourcePort) > \(h.destination).\(u.destinationPort): "
             if case .vxlan(let vxlan, let inner) = datagram.payload {
                 let flags = String(vxlan.flags, radix: 16)
-                return prefix + "VXLAN, flags [\(vxlan.flags & 0x08 != 0 ? "I" : ".")] (0x\(flags.count == 1 ? "0" : "")\(flags)), "
+                return prefix
+                    + "VXLAN, flags [\(vxlan.flags & 0x08 != 0 ? "I" : ".")] (0x\(flags.count == 1 ? "0" : "")\(flags)), "
                     + "vni \(vxlan.vni)\n" + line(inner, linkLevel: true)
             }
             return prefix + "UDP, length \(datagram.payload.length)"
@@ -69,7 +70,9 @@ public enum PacketPrinter {
             switch code {
             case .network: return "net \(target) unreachable"
             case .host: return "host \(target) unreachable"
-            case .port: return "\(target) \(quoted.map { "\($0.protocol)" } ?? "ip") port \(quoted?.destinationPort ?? 0) unreachable"
+            case .port:
+                return
+                    "\(target) \(quoted.map { "\($0.protocol)" } ?? "ip") port \(quoted?.destinationPort ?? 0) unreachable"
             case .fragmentationNeeded: return "\(target) unreachable - need to frag (mtu \(mtu))"
             default: return "\(target) unreachable - \(code)"
             }

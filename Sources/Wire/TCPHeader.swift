@@ -77,7 +77,8 @@ public struct TCPHeader: Hashable, Sendable {
         let offset = Int(bytes.u8(at: 12) >> 4) * 4
         guard offset >= 20 else { throw .malformed(header: "TCP", field: "data offset", value: offset / 4) }
         try bytes.require(offset, "TCP")
-        let pseudo = Checksum.pseudoHeader(source: source, destination: destination, protocol: .tcp, length: bytes.count)
+        let pseudo = Checksum.pseudoHeader(
+            source: source, destination: destination, protocol: .tcp, length: bytes.count)
         guard Checksum.finish(Checksum.accumulate(bytes, into: pseudo)) == 0 else { throw .badChecksum(header: "TCP") }
         let header = TCPHeader(
             sourcePort: bytes.u16(at: 0), destinationPort: bytes.u16(at: 2),

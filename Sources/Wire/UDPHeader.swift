@@ -32,7 +32,10 @@ public struct UDPHeader: Hashable, Sendable {
                 throw .badChecksum(header: "UDP")
             }
         }
-        return (UDPHeader(sourcePort: bytes.u16(at: 0), destinationPort: bytes.u16(at: 2)), bytes.sub(length, total - length))
+        return (
+            UDPHeader(sourcePort: bytes.u16(at: 0), destinationPort: bytes.u16(at: 2)),
+            bytes.sub(length, total - length)
+        )
     }
 
     /// Appends header and `payload`, with the checksum over the pseudo-header.

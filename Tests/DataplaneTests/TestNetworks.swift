@@ -39,37 +39,3 @@ struct Lan {
     }
 }
 
-extension Trace {
-    /// Every event of the trace, depth first (forks, ARP exchanges and ICMP walks included).
-    var allEvents: [TraceEvent] {
-        var result: [TraceEvent] = []
-        func walk(_ branch: TraceBranch) {
-            for event in branch.events {
-                result.append(event)
-                switch event {
-                case .fork(let branches): branches.forEach(walk)
-                case .neighbor(_, _, .resolved(_, let exchange)), .neighbor(_, _, .failed(let exchange)): walk(exchange)
-                case .icmpError(_, _, let inner): walk(inner)
-                default: break
-                }
-            }
-        }
-        walk(root)
-        return result
-    }
-
-    /// ICMP errors the walk generated.
-    var icmpErrors: [ICMPv4Message] {
-        allEvents.compactMap { if case .icmpError(_, let message, _) = $0 { return message } else { return nil } }
-    }
-
-    var dropReason: DropReason? {
-        if case .dropped(_, let reason)? = outcome { return reason }
-        return nil
-    }
-
-    var deliveredTTL: UInt8? {
-        if case .delivered(_, _, let ttl)? = outcome { return ttl }
-        return nil
-    }
-}

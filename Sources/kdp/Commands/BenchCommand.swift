@@ -29,7 +29,8 @@ struct BenchCommand: ParsableCommand {
         var cluster = try loadCluster(topology)
         let request = try TraceRequest.resolve(
             cluster: cluster, from: from, to: to, proto: .tcp, port: nil, sport: nil, size: 0, ttl: 64, seed: 1)
-        _ = cluster.dataplane.send(request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+        _ = cluster.dataplane.send(
+            request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
         let warm = cluster.dataplane
         var traces = 0
         var events = 0
@@ -39,14 +40,19 @@ struct BenchCommand: ParsableCommand {
         while clock.now < deadline {
             for _ in 0..<100 {
                 var dataplane = warm
-                let trace = dataplane.send(request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+                let trace = dataplane.send(
+                    request.packet, from: request.netns, source: request.sourceLabel,
+                    destination: request.destinationLabel)
                 events &+= trace.root.events.count
                 traces += 1
             }
         }
         let elapsed = (clock.now - start).seconds
-        output(String(format: "warm trace %@ → %@ on %@: %d traces in %.2f s = %.0f traces/s (%.2f µs/trace)\n",
-            request.sourceLabel, request.destinationLabel, topology, traces, elapsed, Double(traces) / elapsed, elapsed / Double(traces) * 1e6))
+        output(
+            String(
+                format: "warm trace %@ → %@ on %@: %d traces in %.2f s = %.0f traces/s (%.2f µs/trace)\n",
+                request.sourceLabel, request.destinationLabel, topology, traces, elapsed, Double(traces) / elapsed,
+                elapsed / Double(traces) * 1e6))
         try coldRun(request)
     }
 
@@ -64,11 +70,15 @@ struct BenchCommand: ParsableCommand {
             try process.run()
             process.waitUntilExit()
             samples.append((clock.now - start).seconds * 1000)
-            guard process.terminationStatus == 0 else { throw InputError(message: "kdp trace exited \(process.terminationStatus)") }
+            guard process.terminationStatus == 0 else {
+                throw InputError(message: "kdp trace exited \(process.terminationStatus)")
+            }
         }
         samples.sort()
-        output(String(format: "cold `kdp trace` (process start to exit), %d runs: median %.1f ms, min %.1f ms, max %.1f ms\n",
-            samples.count, samples[samples.count / 2], samples[0], samples[samples.count - 1]))
+        output(
+            String(
+                format: "cold `kdp trace` (process start to exit), %d runs: median %.1f ms, min %.1f ms, max %.1f ms\n",
+                samples.count, samples[samples.count / 2], samples[0], samples[samples.count - 1]))
     }
 }
 

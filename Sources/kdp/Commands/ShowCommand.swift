@@ -54,8 +54,10 @@ struct ShowCommand: ParsableCommand {
             let parts = after.split(separator: ",").map(String.init)
             guard parts.count == 2 else { throw InputError(message: "--after takes FROM,TO") }
             let request = try TraceRequest.resolve(
-                cluster: cluster, from: parts[0], to: parts[1], proto: .tcp, port: nil, sport: nil, size: 0, ttl: 64, seed: 1)
-            _ = cluster.dataplane.send(request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+                cluster: cluster, from: parts[0], to: parts[1], proto: .tcp, port: nil, sport: nil, size: 0, ttl: 64,
+                seed: 1)
+            _ = cluster.dataplane.send(
+                request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
         }
         let dataplane = cluster.dataplane
         switch what {

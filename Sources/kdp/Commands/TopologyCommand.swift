@@ -19,15 +19,20 @@ struct TopologyCommand: ParsableCommand {
         func run() throws {
             let cluster = try loadCluster(topology)
             let spec = cluster.spec
-            var lines = ["\(spec.file): ok — topology \(spec.name): \(spec.nodes.count) nodes, \(cluster.pods.count) pods, \(spec.routers.count) routers, cni \(spec.cni.plugin.rawValue) (podRoutes \(spec.cni.podRoutes.rawValue))"]
+            var lines = [
+                "\(spec.file): ok — topology \(spec.name): \(spec.nodes.count) nodes, \(cluster.pods.count) pods, \(spec.routers.count) routers, cni \(spec.cni.plugin.rawValue) (podRoutes \(spec.cni.podRoutes.rawValue))"
+            ]
             for node in spec.nodes {
-                lines.append("  node \(node.name): \(node.nic) \(node.address) on \(node.segment), podCIDR \(node.podCIDR)")
+                lines.append(
+                    "  node \(node.name): \(node.nic) \(node.address) on \(node.segment), podCIDR \(node.podCIDR)")
                 for pod in cluster.pods where pod.node == node.name {
                     lines.append("    pod \(pod.namespace)/\(pod.name): \(pod.ip)")
                 }
             }
             for router in spec.routers {
-                lines.append("  router \(router.name): " + router.interfaces.map { "\($0.name) \($0.address) on \($0.segment)" }.joined(separator: ", "))
+                lines.append(
+                    "  router \(router.name): "
+                        + router.interfaces.map { "\($0.name) \($0.address) on \($0.segment)" }.joined(separator: ", "))
             }
             for failure in cluster.setupFailures { lines.append("warning: \(failure)") }
             output(lines.joined(separator: "\n") + "\n")

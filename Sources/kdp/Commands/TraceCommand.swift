@@ -61,8 +61,12 @@ struct TraceCommand: ParsableCommand {
         guard IPProtocol(name: proto).map({ [.tcp, .udp, .icmp].contains($0) }) == true else {
             throw ValidationError("--proto must be tcp, udp or icmp, not \"\(proto)\"")
         }
-        guard DetailLevel(rawValue: detail) != nil else { throw ValidationError("--detail must be minimal, summary or detailed") }
-        guard ["text", "json", "mermaid"].contains(format) else { throw ValidationError("--format must be text, json or mermaid") }
+        guard DetailLevel(rawValue: detail) != nil else {
+            throw ValidationError("--detail must be minimal, summary or detailed")
+        }
+        guard ["text", "json", "mermaid"].contains(format) else {
+            throw ValidationError("--format must be text, json or mermaid")
+        }
         if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
         if let sport, !(1...65535).contains(sport) { throw ValidationError("--sport must be 1...65535") }
         guard (1...255).contains(ttl) else { throw ValidationError("--ttl must be 1...255") }
@@ -77,7 +81,10 @@ struct TraceCommand: ParsableCommand {
             size: size, ttl: UInt8(ttl), seed: seed)
         var traces: [Trace] = []
         for _ in 0..<count {
-            traces.append(cluster.dataplane.send(request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel))
+            traces.append(
+                cluster.dataplane.send(
+                    request.packet, from: request.netns, source: request.sourceLabel,
+                    destination: request.destinationLabel))
         }
         for (index, trace) in traces.enumerated() {
             if traces.count > 1, format == "text" { output("# packet \(index + 1) of \(traces.count)\n") }

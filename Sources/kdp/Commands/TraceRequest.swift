@@ -49,16 +49,21 @@ struct TraceRequest {
             targetPod = cluster.pods.first { $0.ip == address }
             label = targetPod.map { "pod \($0.namespace)/\($0.name)" } ?? "\(address)"
         } else {
-            throw InputError(message: "\(cluster.spec.file): --to: unknown pod or node \"\(target)\" (and not an IPv4 address)")
+            throw InputError(
+                message: "\(cluster.spec.file): --to: unknown pod or node \"\(target)\" (and not an IPv4 address)")
         }
-        let destinationPort = port ?? explicitPort
+        let destinationPort =
+            port ?? explicitPort
             ?? targetPod?.containerPorts.first(where: { $0.proto == proto }).map { Int($0.port) } ?? 80
         var random = SeededRandom(seed: seed)
         // Linux ip_local_port_range default: 32768-60999.
         let sourcePort = UInt16(sport ?? Int.random(in: 32768...60999, using: &random))
-        let mtu = network.namespace(sender.netns).devices.map { network.device($0) }.first { $0.kind != .loopback }?.mtu ?? 1500
+        let mtu =
+            network.namespace(sender.netns).devices.map { network.device($0) }.first { $0.kind != .loopback }?.mtu
+            ?? 1500
         let packet = PacketFactory.make(
-            proto: proto, source: .any, destination: destination, sourcePort: proto == .icmp ? UInt16(truncatingIfNeeded: seed) : sourcePort,
+            proto: proto, source: .any, destination: destination,
+            sourcePort: proto == .icmp ? UInt16(truncatingIfNeeded: seed) : sourcePort,
             destinationPort: UInt16(destinationPort), mtu: mtu, payloadSize: size, ttl: ttl)
         if proto != .icmp { label += ":\(destinationPort)" }
         return TraceRequest(netns: sender.netns, packet: packet, sourceLabel: sender.label, destinationLabel: label)
