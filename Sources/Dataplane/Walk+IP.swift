@@ -140,6 +140,13 @@ extension Walk {
                     invoking: ICMPv4Message.invoking(packet)))
             return
         }
+        let key = ForwardKey(
+            netns: netns, source: packet.header.source, destination: packet.header.destination,
+            proto: packet.header.protocol, identification: packet.header.identification)
+        if !forwarded.insert(key).inserted, !loopReported.contains(netns) {
+            loopReported.insert(netns)
+            record(.routingLoop(place(netns), route: route))
+        }
         let before = packet.header.timeToLive
         packet.header.timeToLive -= 1
         record(

@@ -13,12 +13,23 @@ final class Walk {
     private var branches: [TraceBranch] = [TraceBranch()]
     /// Frames each L2 journey has already delivered to a device (loop detection).
     private var visited: Set<VisitKey> = []
+    /// Flows each namespace has forwarded in this walk (routing-loop detection).
+    var forwarded: Set<ForwardKey> = []
+    var loopReported: Set<NetnsID> = []
     private var journey = 0
     private var journeys = 0
     private var steps = 0
     /// Upper bound on recorded events for one trace; reaching it reports a loop.
     let stepBudget: Int
     private(set) var budgetExhausted = false
+
+    struct ForwardKey: Hashable {
+        var netns: NetnsID
+        var source: IPv4Address
+        var destination: IPv4Address
+        var proto: IPProtocol
+        var identification: UInt16
+    }
 
     struct VisitKey: Hashable {
         var journey: Int

@@ -135,6 +135,8 @@ public enum JSONRenderer {
                 ])
         case .delivered(let place, let socket, let ttl):
             return make("delivered", place, [("socket", .string(socket)), ("ttl", .number(Int(ttl)))])
+        case .routingLoop(let place, let route):
+            return make("routing-loop", place, [("route", .string(route.description))])
         case .dropped(let place, let reason):
             return make("dropped", place, [("reason", .string(reason.code)), ("message", .string(reason.description))])
         }

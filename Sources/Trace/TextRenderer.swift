@@ -93,6 +93,8 @@ public struct TextRenderer: Sendable {
             return "\(place.netns): delivered to \(socket) (ttl \(ttl))"
         case .dropped(let place, let reason):
             return "\(place): dropped: \(reason)"
+        case .routingLoop(let place, let route):
+            return "\(place.netns): routing loop: forwarding the same packet again via \(route) (TTL expiry will end it)"
         case .fork, .neighbor, .icmpError:
             return nil
         }

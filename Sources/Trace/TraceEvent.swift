@@ -79,6 +79,8 @@ public indirect enum TraceEvent: Hashable, Sendable {
     case delivered(TracePlace, socket: String, ttl: UInt8)
     /// End of this branch: dropped.
     case dropped(TracePlace, DropReason)
+    /// A namespace forwards the same packet a second time: a routing loop (TTL expiry will end it).
+    case routingLoop(TracePlace, route: Route)
 }
 
 /// A linear sequence of events, one path of the walk; forks nest further branches.

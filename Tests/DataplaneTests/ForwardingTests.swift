@@ -126,6 +126,8 @@ struct ForwardingTests {
         var dataplane = Dataplane(network: lan.network)
         let trace = lan.send(&dataplane, from: "x", to: "10.5.0.1")
         #expect(trace.dropReason == .ttlExceeded)
+        let loops = trace.allEvents.filter { if case .routingLoop = $0 { return true } else { return false } }
+        #expect(loops.count == 2)
     }
 
     @Test("neighbour resolution fails for an absent on-link host: host unreachable to a forwarded packet's sender")
