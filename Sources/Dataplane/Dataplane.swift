@@ -22,14 +22,7 @@ public struct Dataplane: Sendable {
     ///   - source, destination: labels for the trace header.
     public mutating func send(_ packet: IPv4Packet, from netns: NetnsID, source: String, destination: String) -> Trace {
         let walk = Walk(network: network, state: state)
-        var packet = packet
-        if packet.header.source == .any,
-            let route = network.namespace(netns).routing.lookup(packet.header.destination, source: nil)?.route,
-            let deviceName = route.device, let device = network.device(named: deviceName, in: netns)
-        {
-            packet.header.source =
-                route.source ?? walk.selectSource(device.id, toward: route.gateway ?? packet.header.destination)
-        }
+        let packet = walk.withSource(packet, in: netns)
         walk.record(.originate(walk.place(netns), packet))
         walk.ipLocalOut(netns, packet)
         state = walk.state

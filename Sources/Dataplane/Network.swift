@@ -98,9 +98,17 @@ public struct Network: Hashable, Sendable {
         _ a: (netns: NetnsID, name: String, mac: MACAddress), _ b: (netns: NetnsID, name: String, mac: MACAddress),
         mtu: Int = 1500
     ) throws(NetworkError) -> (DeviceID, DeviceID) {
-        let first = try addDevice(in: a.netns, name: a.name, kind: .loopback, mac: a.mac, mtu: mtu)
-        let second = try addDevice(in: b.netns, name: b.name, kind: .veth(peer: first), mac: b.mac, mtu: mtu)
-        devices[first.rawValue].kind = .veth(peer: second)
+        // Both names are checked before either end exists, so a failure leaves nothing behind.
+        if device(named: a.name, in: a.netns) != nil {
+            throw .duplicateDevice(netns: namespace(a.netns).name, device: a.name)
+        }
+        if device(named: b.name, in: b.netns) != nil || (a.netns == b.netns && a.name == b.name) {
+            throw .duplicateDevice(netns: namespace(b.netns).name, device: b.name)
+        }
+        let first = DeviceID(devices.count)
+        let second = DeviceID(devices.count + 1)
+        try addDevice(in: a.netns, name: a.name, kind: .veth(peer: second), mac: a.mac, mtu: mtu)
+        try addDevice(in: b.netns, name: b.name, kind: .veth(peer: first), mac: b.mac, mtu: mtu)
         return (first, second)
     }
 
@@ -152,31 +160,36 @@ public struct Network: Hashable, Sendable {
         }
         devices[id.rawValue].addresses.append(address)
         var routing = namespaces[dev.netns.rawValue].routing
-        do {
-            try routing.add(
+        let host = IPv4Prefix(address: address.address, length: 32)
+        var kernelRoutes = [
+            Route(
+                type: .local, destination: host, device: dev.name, scope: .host, proto: .kernel,
+                source: address.address, table: .local)
+        ]
+        if address.length < 31 {
+            kernelRoutes.append(
                 Route(
-                    type: .local, destination: IPv4Prefix(address: address.address, length: 32),
-                    device: dev.name, scope: .host, proto: .kernel, source: address.address, table: .local))
-            if address.length < 31 {
-                let broadcast = address.broadcast
-                try? routing.add(
-                    Route(
-                        type: .broadcast, destination: IPv4Prefix(address: broadcast, length: 32),
-                        device: dev.name, scope: .link, proto: .kernel, source: address.address, table: .local))
+                    type: .broadcast, destination: IPv4Prefix(address: address.broadcast, length: 32), device: dev.name,
+                    scope: .link, proto: .kernel, source: address.address, table: .local))
+        }
+        if dev.kind == .loopback {
+            kernelRoutes.append(
+                Route(
+                    type: .local, destination: address.masked, device: dev.name, scope: .host, proto: .kernel,
+                    source: address.address, table: .local))
+        } else if address.length < 32 {
+            kernelRoutes.append(
+                Route(
+                    destination: address.masked, device: dev.name, scope: .link, proto: .kernel, source: address.address
+                ))
+        }
+        for route in kernelRoutes {
+            // The same local/broadcast address on several devices shares one entry (the kernel refcounts it).
+            let present = routing.routes(in: route.table).contains {
+                $0.destination == route.destination && $0.type == route.type
+                    && ($0.type != .unicast || $0.device == route.device)
             }
-            if address.length < 32, dev.kind != .loopback {
-                try routing.add(
-                    Route(
-                        destination: address.masked, device: dev.name, scope: .link, proto: .kernel,
-                        source: address.address))
-            } else if dev.kind == .loopback {
-                try? routing.add(
-                    Route(
-                        type: .local, destination: address.masked, device: dev.name, scope: .host,
-                        proto: .kernel, source: address.address, table: .local))
-            }
-        } catch {
-            throw .route(netns: netnsName, error)
+            if !present { try? routing.add(route, exclusive: false) }
         }
         namespaces[dev.netns.rawValue].routing = routing
     }

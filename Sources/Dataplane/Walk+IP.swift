@@ -53,6 +53,22 @@ extension Walk {
         ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: false)
     }
 
+    /// The packet with its source filled in when it is `0.0.0.0`: the output route's `src`, else the
+    /// address `selectSource` picks on the output device (what `ip_route_output_key` hands the socket).
+    func withSource(_ packet: IPv4Packet, in netns: NetnsID) -> IPv4Packet {
+        guard packet.header.source == .any,
+            let route = network.namespace(netns).routing.lookup(packet.header.destination, source: nil)?.route
+        else { return packet }
+        var packet = packet
+        if route.type == .local || route.type == .broadcast {
+            packet.header.source = route.source ?? packet.header.destination
+        } else if let name = route.device, let device = network.device(named: name, in: netns) {
+            packet.header.source =
+                route.source ?? selectSource(device.id, toward: route.gateway ?? packet.header.destination)
+        }
+        return packet
+    }
+
     /// Source address selection (`inet_select_addr`): an address of `device` on the next hop's subnet,
     /// else its primary address, else any non-loopback address of the namespace.
     func selectSource(_ device: DeviceID, toward nextHop: IPv4Address) -> IPv4Address {
@@ -225,12 +241,16 @@ extension Walk {
     func icmpSend(_ netns: NetnsID, about packet: IPv4Packet, _ message: ICMPv4Message) {
         guard !isStopped else { return }
         if case .icmp(let original) = packet.payload, original.isError { return }
-        guard packet.header.fragmentOffset == 0, !packet.header.destination.isMulticast, packet.header.source != .any
+        guard packet.header.fragmentOffset == 0, !packet.header.destination.isMulticast,
+            packet.header.destination != .limitedBroadcast, packet.header.source != .any
         else { return }
-        let error = IPv4Packet(
-            header: IPv4Header(
-                dontFragment: false, timeToLive: 64, protocol: .icmp, source: .any, destination: packet.header.source),
-            payload: .icmp(message))
+        let error = withSource(
+            IPv4Packet(
+                header: IPv4Header(
+                    dontFragment: false, timeToLive: 64, protocol: .icmp, source: .any,
+                    destination: packet.header.source),
+                payload: .icmp(message)),
+            in: netns)
         let walk = branch("ICMP error to \(packet.header.source)") {
             record(.originate(place(netns), error))
             ipLocalOut(netns, error)

@@ -43,7 +43,7 @@ extension Walk {
         let seg = network.segment(segment)
         let others = seg.devices.filter { $0 != sender }
         let owner = others.first { network.device($0).mac == frame.header.destination }
-        let receivers = frame.header.destination.isMulticast || owner == nil ? others : [owner!]
+        let receivers = frame.header.destination.isMulticast ? others : owner.map { [$0] } ?? others
         let medium = "segment \(seg.name)"
         if receivers.count == 1, let only = receivers.first {
             record(.link(from: place(sender), to: place(only), medium: medium))
@@ -57,10 +57,7 @@ extension Walk {
             }
         }
         if copies.isEmpty {
-            record(
-                .dropped(
-                    place(sender),
-                    .neighborFailed(frame.ipv4?.header.destination ?? .any, device: network.device(sender).name)))
+            record(.dropped(place(sender), .noReceiver(segment: seg.name)))
         } else {
             record(.fork(copies))
         }
@@ -147,7 +144,7 @@ extension Walk {
         if entry.port == port && !out.hairpin {
             record(
                 .bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .filteredIngress(port: out.name)))
-            record(.dropped(bridgePlace, .loop("frame would go back out its ingress port \(out.name) (hairpin off)")))
+            record(.dropped(bridgePlace, .hairpinOff(port: out.name)))
             return
         }
         record(.bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .forward(port: out.name)))

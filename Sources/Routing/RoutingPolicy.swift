@@ -43,15 +43,25 @@ public struct RoutingPolicy: Hashable, Sendable {
     ///
     /// Linux: `fib_check_nh_v4_gw` — the gateway must resolve to a connected (`scope link`) unicast
     /// route, on the route's device when one is given; otherwise "Nexthop has invalid gateway".
-    public mutating func add(_ route: Route) throws(RouteError) {
-        if let gateway = route.gateway, !route.onlink {
-            let connected = lookup(gateway, source: nil, device: route.device)?.route
-            guard let connected, connected.type == .unicast, connected.gateway == nil,
-                connected.scope >= .link
-            else { throw .invalidGateway(route: route.description) }
+    public mutating func add(_ route: Route, exclusive: Bool = true) throws(RouteError) {
+        var route = route
+        if let gateway = route.gateway {
+            if route.onlink {
+                guard route.device != nil else {
+                    throw .syntax(text: route.description, problem: "Nexthop device required for onlink")
+                }
+            } else {
+                let connected = lookup(gateway, source: nil, device: route.device)?.route
+                guard let connected, connected.type == .unicast, connected.gateway == nil, connected.scope >= .link
+                else {
+                    throw .invalidGateway(route: route.description)
+                }
+                // Like fib_check_nh, a route given only `via` takes the device of the gateway's connected route.
+                if route.device == nil { route.device = connected.device }
+            }
         }
         var table = tables[route.table] ?? RoutingTable(id: route.table)
-        try table.insert(route)
+        try table.insert(route, exclusive: exclusive)
         tables[route.table] = table
     }
 

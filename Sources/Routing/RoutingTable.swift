@@ -17,15 +17,13 @@ public struct RoutingTable: Hashable, Sendable {
 
     public init(id: RouteTableID) { self.id = id }
 
-    /// Inserts a route keeping lookup order. Throws when an equal (type, prefix, metric) route exists.
+    /// Inserts a route keeping lookup order.
     ///
-    /// Linux: `ip route add` (NLM_F_EXCL); gateway validation is done by `RoutingPolicy.add`, which sees
-    /// the other tables.
-    public mutating func insert(_ route: Route) throws(RouteError) {
-        if routes.contains(where: {
-            $0.destination == route.destination && $0.metric == route.metric && $0.type == route.type
-                && $0.device == route.device && $0.gateway == route.gateway
-        }) {
+    /// - Parameter exclusive: `ip route add` semantics (NLM_F_EXCL): a route with the same prefix and metric
+    ///   already in the table is "File exists", whatever its next hop. The kernel's own connected routes
+    ///   (`fib_add_ifaddr`) append instead, so two devices on one subnet both get theirs.
+    public mutating func insert(_ route: Route, exclusive: Bool = true) throws(RouteError) {
+        if exclusive, routes.contains(where: { $0.destination == route.destination && $0.metric == route.metric }) {
             throw .exists(route: route.description)
         }
         let index =

@@ -52,8 +52,11 @@ public struct Cluster: Sendable {
         return matches.count == 1 ? matches[0] : matches.first { $0.namespace == "default" }
     }
 
-    /// The underlay address of a node.
-    public func nodeAddress(_ name: String) -> IPv4Address? { spec.nodes.first { $0.name == name }?.address }
+    /// The underlay address of a node, or a router's first interface address.
+    public func nodeAddress(_ name: String) -> IPv4Address? {
+        spec.nodes.first { $0.name == name }?.address
+            ?? spec.routers.first { $0.name == name }?.interfaces.first?.address
+    }
 }
 
 /// Several topology errors, reported together.

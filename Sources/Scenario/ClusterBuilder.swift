@@ -101,8 +101,9 @@ struct ClusterBuilder {
     }
 
     mutating func addRouter(_ router: RouterSpec) throws(TopologyError) {
+        let netns: NetnsID
         do {
-            let netns = try network.addNamespace(name: router.name, role: .router(name: router.name))
+            netns = try network.addNamespace(name: router.name, role: .router(name: router.name))
             routers[router.name] = netns
             network.setIPForward(netns, true)
             for interface in router.interfaces {
@@ -117,7 +118,7 @@ struct ClusterBuilder {
         }
         for route in router.routes {
             do {
-                try network.addRoute(try Route(parsing: route.text), in: routers[router.name]!)  // set above
+                try network.addRoute(try Route(parsing: route.text), in: netns)
             } catch {
                 failures.append(kernelError(route.line, route.fieldPath, error))
             }

@@ -28,12 +28,22 @@ public enum TopologyLoader {
     }
 
     static func reason(_ error: any Error) -> String {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !manager.fileExists(atPath: path(of: error) ?? "", isDirectory: &isDirectory) {
+            return "No such file or directory"
+        }
+        if isDirectory.boolValue { return "Is a directory" }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
         {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return nsError.localizedDescription
+    }
+
+    static func path(of error: any Error) -> String? {
+        (error as NSError).userInfo[NSFilePathErrorKey] as? String
     }
 
     /// Parses topology YAML text; `file` names it in errors.
@@ -146,7 +156,7 @@ public enum TopologyLoader {
         }
         let protoText = try map["protocol"]?.string() ?? "TCP"
         guard ["TCP", "UDP", "SCTP"].contains(protoText), let proto = IPProtocol(name: protoText) else {
-            throw map["protocol"]!.error(.invalidValue(protoText, expected: "TCP, UDP or SCTP"))
+            throw (map["protocol"] ?? value).error(.invalidValue(protoText, expected: "TCP, UDP or SCTP"))
         }
         return ListenerSpec(
             name: try map["name"]?.string(), port: UInt16(try portValue.int(in: 1...65535)), proto: proto)

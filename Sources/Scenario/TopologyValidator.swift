@@ -2,25 +2,53 @@ import NetCore
 import Routing
 
 /// Semantic checks over a `TopologySpec`: references resolve, names and addresses are unique, CIDRs do
-/// not overlap, addresses sit inside the CIDR they belong to. Returns every problem, in file order.
+/// not overlap, addresses sit inside the CIDR they belong to. Returns every problem, sorted by line.
 public enum TopologyValidator {
     public static func validate(_ spec: TopologySpec) -> [TopologyError] {
-        var errors: [TopologyError] = []
-        func fail(_ line: Int, _ field: String, _ problem: TopologyError.Problem) {
-            errors.append(
-                TopologyError(file: spec.file, line: spec.fieldLines[field] ?? line, field: field, problem: problem))
-        }
-        var names = NameRegistry()
-        var addresses: [IPv4Address: String] = [:]
-        func claim(_ address: IPv4Address, by owner: String, line: Int, field: String) {
-            if let first = addresses[address] {
-                fail(line, field, .duplicateAddress("\(address)", firstUse: first))
-            } else {
-                addresses[address] = owner
-            }
-        }
+        var checker = Checker(spec: spec)
+        checker.checkSegments()
+        checker.checkNodes()
+        checker.checkRouters()
+        checker.checkPods()
+        return checker.errors.enumerated()
+            .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .map(\.element)
+    }
 
-        var segments: [String: SegmentSpec] = [:]
+    /// True when `address` is a host address of `cidr` (not its network or broadcast address).
+    static func usable(_ address: IPv4Address, in cidr: IPv4Prefix) -> Bool {
+        guard cidr.contains(address) else { return false }
+        if cidr.length >= 31 { return true }
+        return address != cidr.network && address != cidr.broadcast
+    }
+}
+
+/// The validation pass's working state.
+private struct Checker {
+    let spec: TopologySpec
+    var errors: [TopologyError] = []
+    var names = NameRegistry()
+    var addresses: [IPv4Address: String] = [:]
+    var gateways: [IPv4Address: String] = [:]
+    var segments: [String: SegmentSpec] = [:]
+    var nodes: [String: NodeSpec] = [:]
+
+    init(spec: TopologySpec) { self.spec = spec }
+
+    mutating func fail(_ line: Int, _ field: String, _ problem: TopologyError.Problem) {
+        errors.append(
+            TopologyError(file: spec.file, line: spec.fieldLines[field] ?? line, field: field, problem: problem))
+    }
+
+    mutating func claim(_ address: IPv4Address, by owner: String, line: Int, field: String) {
+        if let first = addresses[address] {
+            fail(line, field, .duplicateAddress("\(address)", firstUse: first))
+        } else {
+            addresses[address] = owner
+        }
+    }
+
+    mutating func checkSegments() {
         for (index, segment) in spec.segments.enumerated() {
             let field = "segments[\(index)]"
             if let first = names.claim("segment", segment.name, line: segment.line) {
@@ -41,18 +69,20 @@ public enum TopologyValidator {
                         segment.line, "\(field).gateway",
                         .outsideCIDR(address: "\(gateway)", cidr: "\(segment.cidr)", owner: "segment \(segment.name)"))
                 }
+                gateways[gateway] = segment.name
             }
-            segments[segment.name] = segment
+            if segments[segment.name] == nil { segments[segment.name] = segment }
         }
+    }
 
-        var nodes: [String: NodeSpec] = [:]
+    mutating func checkNodes() {
         for (index, node) in spec.nodes.enumerated() {
             let field = node.fieldPath
-            if let first = names.claim("node", node.name, line: node.line) {
+            if let first = names.claim("netns", node.name, line: node.line) {
                 fail(node.line, "\(field).name", .duplicateName(kind: "node", name: node.name, firstLine: first))
             }
             if let segment = segments[node.segment] {
-                if !usable(node.address, in: segment.cidr) {
+                if !TopologyValidator.usable(node.address, in: segment.cidr) {
                     fail(
                         node.line, "\(field).address",
                         .outsideCIDR(
@@ -61,59 +91,71 @@ public enum TopologyValidator {
             } else {
                 fail(node.line, "\(field).segment", .unknownReference(kind: "segment", name: node.segment))
             }
+            if let segment = gateways[node.address] {
+                fail(
+                    node.line, "\(field).address",
+                    .duplicateAddress("\(node.address)", firstUse: "segment \(segment) gateway"))
+            }
             claim(node.address, by: "node \(node.name)", line: node.line, field: "\(field).address")
-            for (otherIndex, other) in spec.nodes.enumerated().prefix(index) where other.podCIDR.overlaps(node.podCIDR)
-            {
-                fail(
-                    node.line, "\(field).podCIDR",
-                    .overlappingCIDR(
-                        "\(node.podCIDR)", other: "\(other.podCIDR)", otherField: "nodes[\(otherIndex)].podCIDR"))
+            if ["lo", "cni0"].contains(node.nic) {
+                fail(node.line, "\(field).nic", .invalidValue(node.nic, expected: "a NIC name other than lo and cni0"))
             }
-            for (segmentIndex, segment) in spec.segments.enumerated() where segment.cidr.overlaps(node.podCIDR) {
-                fail(
-                    node.line, "\(field).podCIDR",
-                    .overlappingCIDR(
-                        "\(node.podCIDR)", other: "\(segment.cidr)", otherField: "segments[\(segmentIndex)].cidr"))
-            }
-            if node.podCIDR.length > 30 {
-                fail(
-                    node.line, "\(field).podCIDR",
-                    .invalidCIDR("\(node.podCIDR)", reason: "too small for a gateway and pods (at most /30)"))
-            }
+            checkPodCIDR(node, index: index)
             nodes[node.name] = node
         }
-        for segment in spec.segments {
-            if let gateway = segment.gateway, addresses[gateway] == nil {
-                addresses[gateway] = "segment \(segment.name) gateway"
-            }
-        }
+    }
 
+    mutating func checkPodCIDR(_ node: NodeSpec, index: Int) {
+        let field = "\(node.fieldPath).podCIDR"
+        for (otherIndex, other) in spec.nodes.enumerated().prefix(index) where other.podCIDR.overlaps(node.podCIDR) {
+            fail(
+                node.line, field,
+                .overlappingCIDR(
+                    "\(node.podCIDR)", other: "\(other.podCIDR)", otherField: "nodes[\(otherIndex)].podCIDR"))
+        }
+        for (segmentIndex, segment) in spec.segments.enumerated() where segment.cidr.overlaps(node.podCIDR) {
+            fail(
+                node.line, field,
+                .overlappingCIDR(
+                    "\(node.podCIDR)", other: "\(segment.cidr)", otherField: "segments[\(segmentIndex)].cidr"))
+        }
+        if node.podCIDR.length > 30 {
+            fail(
+                node.line, field,
+                .invalidCIDR("\(node.podCIDR)", reason: "too small for a gateway and pods (at most /30)"))
+        }
+    }
+
+    mutating func checkRouters() {
         for router in spec.routers {
-            if let first = names.claim("router", router.name, line: router.line) {
+            // Routers and nodes are both network namespaces named after them.
+            if let first = names.claim("netns", router.name, line: router.line) {
                 fail(
                     router.line, "\(router.fieldPath).name",
-                    .duplicateName(kind: "router", name: router.name, firstLine: first))
+                    .duplicateName(kind: "node or router", name: router.name, firstLine: first))
             }
+            var interfaceNames = NameRegistry()
             for interface in router.interfaces {
+                let field = interface.fieldPath
+                if let first = interfaceNames.claim("interface", interface.name, line: interface.line) {
+                    fail(
+                        interface.line, "\(field).name",
+                        .duplicateName(kind: "interface", name: interface.name, firstLine: first))
+                }
                 guard let segment = segments[interface.segment] else {
                     fail(
-                        interface.line, "\(interface.fieldPath).segment",
-                        .unknownReference(kind: "segment", name: interface.segment))
+                        interface.line, "\(field).segment", .unknownReference(kind: "segment", name: interface.segment))
                     continue
                 }
-                if !usable(interface.address, in: segment.cidr) {
+                if !TopologyValidator.usable(interface.address, in: segment.cidr) {
                     fail(
-                        interface.line, "\(interface.fieldPath).address",
+                        interface.line, "\(field).address",
                         .outsideCIDR(
                             address: "\(interface.address)", cidr: "\(segment.cidr)", owner: "segment \(segment.name)"))
                 }
-                if addresses[interface.address] == "segment \(segment.name) gateway" {
-                    addresses[interface.address] = "router \(router.name) \(interface.name)"
-                } else {
-                    claim(
-                        interface.address, by: "router \(router.name) \(interface.name)", line: interface.line,
-                        field: "\(interface.fieldPath).address")
-                }
+                claim(
+                    interface.address, by: "router \(router.name) \(interface.name)", line: interface.line,
+                    field: "\(field).address")
             }
             for route in router.routes {
                 do { _ = try Route(parsing: route.text) } catch {
@@ -121,37 +163,32 @@ public enum TopologyValidator {
                 }
             }
         }
+    }
 
+    mutating func checkPods() {
         for pod in spec.pods {
             let field = pod.fieldPath
-            if let first = names.claim("pod", "\(pod.namespace)/\(pod.name)", line: pod.line) {
-                fail(
-                    pod.line, "\(field).name",
-                    .duplicateName(kind: "pod", name: "\(pod.namespace)/\(pod.name)", firstLine: first))
+            let name = "\(pod.namespace)/\(pod.name)"
+            if let first = names.claim("pod", name, line: pod.line) {
+                fail(pod.line, "\(field).name", .duplicateName(kind: "pod", name: name, firstLine: first))
             }
             guard let node = nodes[pod.node] else {
                 fail(pod.line, "\(field).node", .unknownReference(kind: "node", name: pod.node))
                 continue
             }
-            if let ip = pod.ip {
-                if !usable(ip, in: node.podCIDR) || ip == node.podCIDR.network.advanced(by: 1) {
-                    fail(
-                        pod.line, "\(field).ip",
-                        .outsideCIDR(
-                            address: "\(ip)", cidr: "\(node.podCIDR)",
-                            owner: "usable pod addresses of node \(node.name), gateway .1 excluded"))
-                }
-                claim(ip, by: "pod \(pod.namespace)/\(pod.name)", line: pod.line, field: "\(field).ip")
+            guard let ip = pod.ip else { continue }
+            if ip == node.podCIDR.network.advanced(by: 1) {
+                fail(
+                    pod.line, "\(field).ip",
+                    .invalidValue("\(ip)", expected: "a pod address; \(ip) is node \(node.name)'s cni0 gateway"))
+            } else if !TopologyValidator.usable(ip, in: node.podCIDR) {
+                fail(
+                    pod.line, "\(field).ip",
+                    .outsideCIDR(
+                        address: "\(ip)", cidr: "\(node.podCIDR)", owner: "usable pod addresses of node \(node.name)"))
             }
+            claim(ip, by: "pod \(name)", line: pod.line, field: "\(field).ip")
         }
-        return errors
-    }
-
-    /// True when `address` is a host address of `cidr` (not its network or broadcast address).
-    static func usable(_ address: IPv4Address, in cidr: IPv4Prefix) -> Bool {
-        guard cidr.contains(address) else { return false }
-        if cidr.length >= 31 { return true }
-        return address != cidr.network && address != cidr.broadcast
     }
 }
 

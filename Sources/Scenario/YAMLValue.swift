@@ -80,7 +80,7 @@ struct YAMLValue {
     /// A string-to-string mapping (labels).
     func stringMap() throws(TopologyError) -> [String: String] {
         try charge()
-        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" { return [:] }
+        if case .scalar(let scalar) = node, ["", "null", "~"].contains(scalar.string) { return [:] }
         guard case .mapping(let mapping) = node else { throw error(.wrongType(expected: "a mapping of strings")) }
         var result: [String: String] = [:]
         for (key, value) in mapping {

@@ -31,10 +31,10 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
     case linkDown(String)
     /// The same frame came back to a place it had been: a loop (bridge or routing without TTL).
     case loop(String)
-    /// An ICMP error about an ICMP error is never sent; this one was dropped where it stood.
-    case icmpErrorNotReplied
-    /// An ICMP error delivered to the sending socket (the sender learns of the failure).
-    case icmpErrorReceived(String)
+    /// The bridge would send the frame back out its ingress port, which has hairpin mode off.
+    case hairpinOff(port: String)
+    /// No other device is attached to the segment.
+    case noReceiver(segment: String)
     /// An ARP request nobody else handles (not for an address of ours).
     case arpNotForUs(IPv4Address)
     /// No device in the network matches.
@@ -56,8 +56,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .frameTooBig(let length, let mtu): "frame of \(length) bytes exceeds device MTU \(mtu)"
         case .linkDown(let device): "\(device) is down"
         case .loop(let place): "loop detected at \(place)"
-        case .icmpErrorNotReplied: "ICMP error not answered with another error"
-        case .icmpErrorReceived(let text): "sender received ICMP \(text)"
+        case .hairpinOff(let port): "the frame's destination is behind its ingress port \(port) and hairpin is off"
+        case .noReceiver(let segment): "no other device on segment \(segment)"
         case .arpNotForUs(let address): "ARP request for \(address): not ours"
         case .noSuchDevice(let name): "no such device \(name)"
         }
@@ -88,8 +88,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .frameTooBig: "frame-too-big"
         case .linkDown: "link-down"
         case .loop: "loop"
-        case .icmpErrorNotReplied: "icmp-error-not-replied"
-        case .icmpErrorReceived: "icmp-error-received"
+        case .hairpinOff: "hairpin-off"
+        case .noReceiver: "no-receiver"
         case .arpNotForUs: "arp-not-for-us"
         case .noSuchDevice: "no-such-device"
         }

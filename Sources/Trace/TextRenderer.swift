@@ -69,8 +69,12 @@ public struct TextRenderer: Sendable {
     // One event's line at this level, or nil when the level hides it.
     func line(for event: TraceEvent) -> String? {
         switch event {
-        case .originate(let place, _):
-            return level >= .summary ? "\(place.netns): socket sends" : nil
+        case .originate(let place, let packet):
+            guard level >= .summary else { return nil }
+            if case .icmp(let message) = packet.payload, message.isError {
+                return "\(place.netns): kernel sends \(PacketPrinter.line(packet))"
+            }
+            return "\(place.netns): socket sends"
         case .routeLookup(let place, let direction, let destination, let route, let table):
             let tableNote = table.map { $0 == .main ? "" : " (table \($0))" } ?? ""
             let result = route.map { "\($0)\(tableNote)" } ?? "no route"
@@ -94,7 +98,8 @@ public struct TextRenderer: Sendable {
         case .dropped(let place, let reason):
             return "\(place): dropped: \(reason)"
         case .routingLoop(let place, let route):
-            return "\(place.netns): routing loop: forwarding the same packet again via \(route) (TTL expiry will end it)"
+            return
+                "\(place.netns): routing loop: forwarding the same packet again via \(route) (TTL expiry will end it)"
         case .fork, .neighbor, .icmpError:
             return nil
         }
@@ -108,7 +113,10 @@ public struct TextRenderer: Sendable {
         switch decision {
         case .forward(let out): return "\(head), fdb hit → \(out)"
         case .local: return "\(head), fdb local → host stack"
-        case .broadcast(let ports): return "\(head), broadcast → host + flood \(ports.joined(separator: " "))"
+        case .broadcast(let ports):
+            let targets = ports.joined(separator: " ")
+            return port == place.device
+                ? "\(head), broadcast → flood \(targets)" : "\(head), broadcast → host + flood \(targets)"
         case .flood(let ports): return "\(head), fdb miss → flood \(ports.joined(separator: " "))"
         case .filteredIngress(let out): return "\(head), fdb hit → \(out) = ingress port, hairpin off: not sent back"
         }

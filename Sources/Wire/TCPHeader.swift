@@ -13,17 +13,12 @@ public struct TCPFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public static let ece = TCPFlags(rawValue: 0x40)
     public static let cwr = TCPFlags(rawValue: 0x80)
 
-    /// tcpdump's letters: `S`, `S.`, `R.`, `P.`, `F.` … (`.` is ACK).
+    /// tcpdump's letters, in tcpdump's order (F S R P . U E W): `S`, `S.`, `R.`, `P.`, `F.`, `FS` …
     public var description: String {
-        var text = ""
-        if contains(.syn) { text += "S" }
-        if contains(.fin) { text += "F" }
-        if contains(.psh) { text += "P" }
-        if contains(.rst) { text += "R" }
-        if contains(.urg) { text += "U" }
-        if contains(.ece) { text += "E" }
-        if contains(.cwr) { text += "W" }
-        if contains(.ack) { text += "." }
+        let letters: [(TCPFlags, String)] = [
+            (.fin, "F"), (.syn, "S"), (.rst, "R"), (.psh, "P"), (.ack, "."), (.urg, "U"), (.ece, "E"), (.cwr, "W"),
+        ]
+        let text = letters.filter { contains($0.0) }.map(\.1).joined()
         return text.isEmpty ? "none" : text
     }
 }

@@ -19,8 +19,8 @@ struct CLITests {
     }
 
     @Test("bad input exits 2 with a message naming what is wrong", arguments: [
-        ("trace topologies/two-nodes-routed.yaml --from nobody --to web-b", "unknown pod or node \"nobody\""),
-        ("trace topologies/two-nodes-routed.yaml --from client --to nowhere", "unknown pod or node \"nowhere\""),
+        ("trace topologies/two-nodes-routed.yaml --from nobody --to web-b", "unknown pod, node or router \"nobody\""),
+        ("trace topologies/two-nodes-routed.yaml --from client --to nowhere", "unknown pod, node or router \"nowhere\""),
         ("trace topologies/two-nodes-routed.yaml --from client --to web-b --proto gre", "--proto must be tcp, udp or icmp"),
         ("trace topologies/missing.yaml --from client --to web-b", "topologies/missing.yaml: cannot read file"),
         ("show topologies/two-nodes-routed.yaml --node node-z routes", "unknown node \"node-z\""),

@@ -64,7 +64,7 @@ struct TopologyLoaderTests {
         (minimal.replacingOccurrences(of: "    address: 192.168.1.11\n", with: ""), 10, "nodes[1].address", "required field is missing"),
         (minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.1.300"), 12, "nodes[1].address", "expected an IPv4 address"),
         (minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.2.11"), 12, "nodes[1].address", "is outside 192.168.1.0/24"),
-        (minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.2.1"), 19, "pods[1].ip", "gateway .1 excluded"),
+        (minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.2.1"), 19, "pods[1].ip", "is node node-b's cni0 gateway"),
         (minimal.replacingOccurrences(of: "segment: lan0\n    address: 192.168.1.11", with: "segment: lan9\n    address: 192.168.1.11"), 11, "nodes[1].segment", "unknown segment \"lan9\""),
     ] as [(String, Int, String, String)])
     func located(text: String, line: Int, field: String, message: String) {

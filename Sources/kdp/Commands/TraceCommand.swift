@@ -86,12 +86,20 @@ struct TraceCommand: ParsableCommand {
                     request.packet, from: request.netns, source: request.sourceLabel,
                     destination: request.destinationLabel))
         }
-        for (index, trace) in traces.enumerated() {
-            if traces.count > 1, format == "text" { output("# packet \(index + 1) of \(traces.count)\n") }
-            switch format {
-            case "json": output(JSONRenderer.render(trace))
-            case "mermaid": output(MermaidRenderer.render(trace))
-            default: output(TextRenderer(level: DetailLevel(rawValue: detail) ?? .summary).render(trace))
+        if format == "json" {
+            // One document: an object for one packet, an array of them for --count > 1.
+            output(
+                (traces.count == 1 ? JSONRenderer.value(traces[0]) : .array(traces.map(JSONRenderer.value)))
+                    .serialized() + "\n")
+        } else {
+            for (index, trace) in traces.enumerated() {
+                if traces.count > 1 {
+                    output("\(format == "mermaid" ? "%%" : "#") packet \(index + 1) of \(traces.count)\n")
+                }
+                output(
+                    format == "mermaid"
+                        ? MermaidRenderer.render(trace)
+                        : TextRenderer(level: DetailLevel(rawValue: detail) ?? .summary).render(trace))
             }
         }
         if let pcap { try writePcap(traces, to: pcap) }

@@ -22,7 +22,7 @@ struct TraceRequest {
         } else if let node = cluster.nodes[from] ?? cluster.routers[from] {
             sender = (node, network.namespace(node).label)
         } else {
-            throw InputError(message: "\(cluster.spec.file): --from: unknown pod or node \"\(from)\"")
+            throw InputError(message: "\(cluster.spec.file): --from: unknown pod, node or router \"\(from)\"")
         }
 
         var target = to
@@ -50,7 +50,8 @@ struct TraceRequest {
             label = targetPod.map { "pod \($0.namespace)/\($0.name)" } ?? "\(address)"
         } else {
             throw InputError(
-                message: "\(cluster.spec.file): --to: unknown pod or node \"\(target)\" (and not an IPv4 address)")
+                message:
+                    "\(cluster.spec.file): --to: unknown pod, node or router \"\(target)\" (and not an IPv4 address)")
         }
         let destinationPort =
             port ?? explicitPort
