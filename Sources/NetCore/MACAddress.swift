@@ -20,7 +20,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard parts.count == 6 else { return nil }
         var value: UInt64 = 0
         for part in parts {
-            guard part.count == 2, let byte = UInt8(part, radix: 16) else { return nil }
+            guard part.count == 2, part.allSatisfy(\.isHexDigit), let byte = UInt8(part, radix: 16) else { return nil }
             value = (value << 8) | UInt64(byte)
         }
         self.init(rawValue: value)

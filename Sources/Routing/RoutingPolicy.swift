@@ -22,7 +22,8 @@ public struct PolicyRule: Hashable, Sendable, CustomStringConvertible {
 /// Linux: `fib_rules_lookup` walks rules by ascending preference; a table with no match (or a `throw`
 /// route) falls through to the next rule.
 public struct RoutingPolicy: Hashable, Sendable {
-    public var rules: [PolicyRule]
+    /// Rules, kept sorted by preference (the order `fib_rules_lookup` walks them).
+    public var rules: [PolicyRule] { didSet { rules.sort { $0.preference < $1.preference } } }
     public private(set) var tables: [RouteTableID: RoutingTable]
 
     /// The three default rules: `0 lookup local`, `32766 lookup main`, `32767 lookup default`.
@@ -74,7 +75,8 @@ public struct RoutingPolicy: Hashable, Sendable {
     /// (used for gateway validation).
     public func lookup(_ destination: IPv4Address, source: IPv4Address?, device: String? = nil) -> RouteMatch? {
         for rule in rules {
-            if let from = rule.source, let source, !from.contains(source) { continue }
+            // A lookup made before the source is chosen uses saddr 0.0.0.0, which only `from all` matches.
+            if let from = rule.source, !from.contains(source ?? .any) { continue }
             guard let route = tables[rule.table]?.lookup(destination, device: device) else { continue }
             if route.type == .throw { continue }
             return RouteMatch(route: route, table: rule.table)

@@ -105,7 +105,9 @@ public struct IPv4Packet: Hashable, Sendable {
 
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(WireError) -> IPv4Packet {
         let (header, rest) = try IPv4Header.parse(bytes)
-        if header.isFragment && header.fragmentOffset != 0 {
+        // Any fragment stays raw: a first fragment's transport length and checksum cover bytes it lacks,
+        // so decoding it would not round-trip (the printer still summarises it as tcpdump does).
+        if header.isFragment {
             return IPv4Packet(header: header, payload: .raw(Array(rest)))
         }
         switch header.protocol {

@@ -5,28 +5,43 @@ import Testing
 struct CLITests {
     @Test("the golden traces assert the key facts: TTL 64 same node, 62 across nodes, ARP only on the first packet")
     func keyFacts() throws {
-        let same = try KDP.run(KDP.arguments("trace topologies/single-node.yaml --from client --to web --detail minimal"))
+        let same = try KDP.run(
+            KDP.arguments("trace topologies/single-node.yaml --from client --to web --detail minimal"))
         #expect(same.stdout.contains("verdict: delivered to pod default/web tcp/80 (http) (ttl 64)"))
-        let cross = try KDP.run(KDP.arguments("trace topologies/two-nodes-routed.yaml --from client --to web-b --detail minimal --count 2"))
+        let cross = try KDP.run(
+            KDP.arguments("trace topologies/two-nodes-routed.yaml --from client --to web-b --detail minimal --count 2"))
         let packets = cross.stdout.components(separatedBy: "# packet 2 of 2")
         #expect(packets.count == 2)
         #expect(packets[0].contains("(ARP who-has/is-at)"))
         #expect(!packets[1].contains("ARP"))
         #expect(packets[1].contains("verdict: delivered to pod default/web-b tcp/80 (http) (ttl 62)"))
-        let unknown = try KDP.run(KDP.arguments("trace topologies/two-nodes-routed.yaml --from client --to 10.9.9.9 --proto icmp --detail minimal"))
+        let unknown = try KDP.run(
+            KDP.arguments(
+                "trace topologies/two-nodes-routed.yaml --from client --to 10.9.9.9 --proto icmp --detail minimal"))
         #expect(unknown.stdout.contains("verdict: dropped at node-a: no route to 10.9.9.9"))
         #expect(unknown.stdout.contains("sends ICMP net 10.9.9.9 unreachable"))
     }
 
-    @Test("bad input exits 2 with a message naming what is wrong", arguments: [
-        ("trace topologies/two-nodes-routed.yaml --from nobody --to web-b", "unknown pod, node or router \"nobody\""),
-        ("trace topologies/two-nodes-routed.yaml --from client --to nowhere", "unknown pod, node or router \"nowhere\""),
-        ("trace topologies/two-nodes-routed.yaml --from client --to web-b --proto gre", "--proto must be tcp, udp or icmp"),
-        ("trace topologies/missing.yaml --from client --to web-b", "topologies/missing.yaml: cannot read file"),
-        ("show topologies/two-nodes-routed.yaml --node node-z routes", "unknown node \"node-z\""),
-        ("trace topologies/two-nodes-routed.yaml --from client --to web-b:99999", "invalid port"),
-        ("trace topologies/two-nodes-routed.yaml --from client --to web-b --bogus", "Unknown option"),
-    ])
+    @Test(
+        "bad input exits 2 with a message naming what is wrong",
+        arguments: [
+            (
+                "trace topologies/two-nodes-routed.yaml --from nobody --to web-b",
+                "unknown pod, node or router \"nobody\""
+            ),
+            (
+                "trace topologies/two-nodes-routed.yaml --from client --to nowhere",
+                "unknown pod, node or router \"nowhere\""
+            ),
+            (
+                "trace topologies/two-nodes-routed.yaml --from client --to web-b --proto gre",
+                "--proto must be tcp, udp or icmp"
+            ),
+            ("trace topologies/missing.yaml --from client --to web-b", "topologies/missing.yaml: cannot read file"),
+            ("show topologies/two-nodes-routed.yaml --node node-z routes", "unknown node \"node-z\""),
+            ("trace topologies/two-nodes-routed.yaml --from client --to web-b:99999", "invalid port"),
+            ("trace topologies/two-nodes-routed.yaml --from client --to web-b --bogus", "Unknown option"),
+        ])
     func badInput(arguments: String, message: String) throws {
         let result = try KDP.run(KDP.arguments(arguments))
         #expect(result.status == 2)
@@ -54,7 +69,9 @@ struct CLITests {
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains("\(path.path):6: nodes[1].address: duplicate IP 192.168.1.10 (already used by node a)"))
-        #expect(lines.contains("\(path.path):6: nodes[1].podCIDR: CIDR 10.244.1.128/25 overlaps 10.244.1.0/24 (nodes[0].podCIDR)"))
+        #expect(
+            lines.contains(
+                "\(path.path):6: nodes[1].podCIDR: CIDR 10.244.1.128/25 overlaps 10.244.1.0/24 (nodes[0].podCIDR)"))
         #expect(lines.contains("\(path.path):8: pods[0].node: unknown node \"c\""))
     }
 
@@ -62,7 +79,9 @@ struct CLITests {
     func pcapReadByTcpdump() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kdp-\(UUID().uuidString).pcap")
         defer { try? FileManager.default.removeItem(at: path) }
-        let result = try KDP.run(KDP.arguments("trace topologies/two-nodes-routed.yaml --from client --to web-b --detail minimal --pcap \(path.path)"))
+        let result = try KDP.run(
+            KDP.arguments(
+                "trace topologies/two-nodes-routed.yaml --from client --to web-b --detail minimal --pcap \(path.path)"))
         #expect(result.status == 0)
         let tcpdump = try #require(Tcpdump.path, "tcpdump is not installed: run `make deps`")
         let decoded = try Tcpdump.read(tcpdump, path.path)
@@ -78,7 +97,9 @@ struct CLITests {
 
 enum Tcpdump {
     static var path: String? {
-        ["/usr/bin/tcpdump", "/usr/sbin/tcpdump", "/sbin/tcpdump"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/tcpdump", "/usr/sbin/tcpdump", "/sbin/tcpdump"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     static func read(_ tcpdump: String, _ file: String, extra: [String] = []) throws -> String {

@@ -6,7 +6,9 @@ import Trace
 import Wire
 
 /// A netns `br` with bridge `br0` and `count` pod-like namespaces on veth ports.
-func bridgeLan(count: Int, hairpin: Bool = false) throws -> (network: Network, bridge: DeviceID, pods: [NetnsID], ports: [DeviceID]) {
+func bridgeLan(count: Int, hairpin: Bool = false) throws -> (
+    network: Network, bridge: DeviceID, pods: [NetnsID], ports: [DeviceID]
+) {
     var network = Network()
     let host = try network.addNamespace(name: "br", role: .node(name: "br"))
     let bridge = try network.addDevice(in: host, name: "br0", kind: .bridge, mac: .derived(from: "br0"))
@@ -15,7 +17,8 @@ func bridgeLan(count: Int, hairpin: Bool = false) throws -> (network: Network, b
     var ports: [DeviceID] = []
     for index in 0..<count {
         let pod = try network.addNamespace(name: "p\(index)", role: .pod(namespace: "t", name: "p\(index)", node: "br"))
-        let (hostEnd, podEnd) = try network.addVethPair((host, "veth\(index)", .derived(from: "veth\(index)")), (pod, "eth0", .derived(from: "p\(index)")))
+        let (hostEnd, podEnd) = try network.addVethPair(
+            (host, "veth\(index)", .derived(from: "veth\(index)")), (pod, "eth0", .derived(from: "p\(index)")))
         network.enslave(hostEnd, to: bridge)
         network.setHairpin(hostEnd, hairpin)
         try network.addAddress(IPv4Prefix("10.1.0.\(index + 2)/24")!, to: podEnd)
@@ -27,7 +30,8 @@ func bridgeLan(count: Int, hairpin: Bool = false) throws -> (network: Network, b
 }
 
 func udp(to: String, ttl: UInt8 = 64) -> IPv4Packet {
-    PacketFactory.make(proto: .udp, source: .any, destination: IPv4Address(to)!, sourcePort: 40000, destinationPort: 7, ttl: ttl)
+    PacketFactory.make(
+        proto: .udp, source: .any, destination: IPv4Address(to)!, sourcePort: 40000, destinationPort: 7, ttl: ttl)
 }
 
 @Suite("Linux bridge: FDB learning, ageing, flooding, hairpin")
@@ -39,8 +43,12 @@ struct BridgeTests {
         let trace = dataplane.send(udp(to: "10.1.0.3"), from: lan.pods[0], source: "p0", destination: "p1")
         #expect(trace.deliveredTTL == 64)
         let fdb = dataplane.state.fdb[lan.bridge]!
-        #expect(fdb.lookup(lan.network.device(lan.network.namespace(lan.pods[0]).devices[1]).mac, now: dataplane.state.now)?.port == lan.ports[0])
-        #expect(fdb.lookup(lan.network.device(lan.network.namespace(lan.pods[1]).devices[1]).mac, now: dataplane.state.now)?.port == lan.ports[1])
+        #expect(
+            fdb.lookup(lan.network.device(lan.network.namespace(lan.pods[0]).devices[1]).mac, now: dataplane.state.now)?
+                .port == lan.ports[0])
+        #expect(
+            fdb.lookup(lan.network.device(lan.network.namespace(lan.pods[1]).devices[1]).mac, now: dataplane.state.now)?
+                .port == lan.ports[1])
     }
 
     @Test("the first packet resolves ARP (broadcast flooded to every other port); the second uses the cache")
@@ -54,8 +62,13 @@ struct BridgeTests {
         }
         #expect(floods.first == ["veth1", "veth2"])
         let second = dataplane.send(udp(to: "10.1.0.3"), from: lan.pods[0], source: "p0", destination: "p1")
-        #expect(!second.allEvents.contains { if case .neighbor(_, _, .resolved) = $0 { return true } else { return false } })
-        #expect(second.allEvents.contains { if case .neighbor(_, _, .cached(_, .reachable)) = $0 { return true } else { return false } })
+        #expect(
+            !second.allEvents.contains { if case .neighbor(_, _, .resolved) = $0 { return true } else { return false } }
+        )
+        #expect(
+            second.allEvents.contains {
+                if case .neighbor(_, _, .cached(_, .reachable)) = $0 { return true } else { return false }
+            })
         #expect(second.outcome?.isDelivered == true)
     }
 
@@ -66,11 +79,17 @@ struct BridgeTests {
         _ = dataplane.send(udp(to: "10.1.0.3"), from: lan.pods[0], source: "p0", destination: "p1")
         dataplane.state.now = dataplane.state.now.advanced(bySeconds: 299)
         let warm = dataplane.send(udp(to: "10.1.0.3"), from: lan.pods[0], source: "p0", destination: "p1")
-        #expect(warm.allEvents.contains { if case .bridge(_, _, _, .forward("veth1")) = $0 { return true } else { return false } })
+        #expect(
+            warm.allEvents.contains {
+                if case .bridge(_, _, _, .forward("veth1")) = $0 { return true } else { return false }
+            })
         dataplane.state.now = dataplane.state.now.advanced(bySeconds: 301)
         // Neighbour entries are STALE but still used; the FDB has forgotten p1's MAC.
         let aged = dataplane.send(udp(to: "10.1.0.3"), from: lan.pods[0], source: "p0", destination: "p1")
-        #expect(aged.allEvents.contains { if case .bridge(_, _, _, .flood(["veth1", "veth2"])) = $0 { return true } else { return false } })
+        #expect(
+            aged.allEvents.contains {
+                if case .bridge(_, _, _, .flood(["veth1", "veth2"])) = $0 { return true } else { return false }
+            })
         #expect(aged.outcome?.isDelivered == true)
     }
 
@@ -102,12 +121,14 @@ struct BridgeTests {
         let br1 = try network.addDevice(in: host, name: "br1", kind: .bridge, mac: .derived(from: "br1"))
         let br2 = try network.addDevice(in: host, name: "br2", kind: .bridge, mac: .derived(from: "br2"))
         for index in 0..<2 {
-            let (a, b) = try network.addVethPair((host, "l\(index)a", .derived(from: "l\(index)a")), (host, "l\(index)b", .derived(from: "l\(index)b")))
+            let (a, b) = try network.addVethPair(
+                (host, "l\(index)a", .derived(from: "l\(index)a")), (host, "l\(index)b", .derived(from: "l\(index)b")))
             network.enslave(a, to: br1)
             network.enslave(b, to: br2)
         }
         let pod = try network.addNamespace(name: "p", role: .host(name: "p"))
-        let (port, eth) = try network.addVethPair((host, "vp", .derived(from: "vp")), (pod, "eth0", .derived(from: "p/eth0")))
+        let (port, eth) = try network.addVethPair(
+            (host, "vp", .derived(from: "vp")), (pod, "eth0", .derived(from: "p/eth0")))
         network.enslave(port, to: br1)
         try network.addAddress(IPv4Prefix("10.2.0.2/24")!, to: eth)
         var dataplane = Dataplane(network: network)
@@ -123,7 +144,9 @@ struct BridgeTests {
         let p1eth = lan.network.namespace(lan.pods[1]).devices[1]
         lan.network.setMTU(p1eth, 1000)
         var dataplane = Dataplane(network: lan.network)
-        let packet = PacketFactory.make(proto: .udp, source: .any, destination: IPv4Address("10.1.0.3")!, sourcePort: 1, destinationPort: 7, payloadSize: 1200)
+        let packet = PacketFactory.make(
+            proto: .udp, source: .any, destination: IPv4Address("10.1.0.3")!, sourcePort: 1, destinationPort: 7,
+            payloadSize: 1200)
         let trace = dataplane.send(packet, from: lan.pods[0], source: "p0", destination: "p1")
         #expect(trace.dropReason == .frameTooBig(length: 1228, mtu: 1000))
     }

@@ -60,7 +60,9 @@ struct ForwardingTests {
         }
         #expect(code == .fragmentationNeeded)
         #expect(mtu == 1400)
-        let bytes = { var b: [UInt8] = []; trace.icmpErrors[0].emit(into: &b); return b }()
+        let bytes = {
+            var b: [UInt8] = []; trace.icmpErrors[0].emit(into: &b); return b
+        }()
         #expect(UInt16(bytes[6]) << 8 | UInt16(bytes[7]) == 1400)
     }
 
@@ -73,12 +75,14 @@ struct ForwardingTests {
         #expect(trace.icmpErrors.isEmpty)
     }
 
-    @Test("route types: blackhole silent, unreachable 3/1, prohibit 3/13, no route 3/0", arguments: [
-        ("blackhole 10.9.0.0/16", nil as UInt8?),
-        ("unreachable 10.9.0.0/16", 1),
-        ("prohibit 10.9.0.0/16", 13),
-        (nil as String?, 0),
-    ] as [(String?, UInt8?)])
+    @Test(
+        "route types: blackhole silent, unreachable 3/1, prohibit 3/13, no route 3/0",
+        arguments: [
+            ("blackhole 10.9.0.0/16", nil as UInt8?),
+            ("unreachable 10.9.0.0/16", 1),
+            ("prohibit 10.9.0.0/16", 13),
+            (nil as String?, 0),
+        ] as [(String?, UInt8?)])
     func routeTypes(route: String?, code: UInt8?) throws {
         var lan = try routedPair()
         if let route { try lan.route("r", route) }

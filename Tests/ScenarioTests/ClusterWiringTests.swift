@@ -32,7 +32,8 @@ let routed = """
 func send(_ cluster: inout Cluster, from: String, to: String, port: UInt16 = 80) throws -> Trace {
     let source = try #require(cluster.pod(from))
     let destination = try #require(cluster.pod(to))
-    let packet = PacketFactory.make(proto: .tcp, source: .any, destination: destination.ip, sourcePort: 40000, destinationPort: port)
+    let packet = PacketFactory.make(
+        proto: .tcp, source: .any, destination: destination.ip, sourcePort: 40000, destinationPort: port)
     return cluster.dataplane.send(packet, from: source.netns, source: from, destination: to)
 }
 
@@ -45,11 +46,12 @@ struct ClusterWiringTests {
         let node = try #require(cluster.nodes["node-a"])
         let pod = try #require(cluster.pod("client"))
         #expect(dataplane.showAddresses(node).contains("inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0"))
-        #expect(dataplane.showRoutes(pod.netns, includeLocal: false) == """
-            default via 10.244.1.1 dev eth0
-            10.244.1.0/24 dev eth0 proto kernel scope link src 10.244.1.2
+        #expect(
+            dataplane.showRoutes(pod.netns, includeLocal: false) == """
+                default via 10.244.1.1 dev eth0
+                10.244.1.0/24 dev eth0 proto kernel scope link src 10.244.1.2
 
-            """)
+                """)
         let links = dataplane.showLinks(node)
         let veth = try #require(links.split(separator: "\n").first { $0.contains(": veth") })
         #expect(veth.contains("master cni0"))

@@ -52,21 +52,63 @@ struct TopologyLoaderTests {
         #expect(cluster.setupFailures.isEmpty)
     }
 
-    @Test("each problem names file, line and field", arguments: [
-        (minimal.replacingOccurrences(of: "    node: node-b", with: "    node: node-z"), 18, "pods[1].node", "unknown node \"node-z\""),
-        (minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.1.7"), 19, "pods[1].ip", "is outside 10.244.2.0/24"),
-        (minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.1.0/25"), 13, "nodes[1].podCIDR", "overlaps 10.244.1.0/24"),
-        (minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.1.10"), 12, "nodes[1].address", "duplicate IP 192.168.1.10"),
-        (minimal.replacingOccurrences(of: "  - name: web", with: "  - name: client"), 17, "pods[1].name", "duplicate pod name \"default/client\""),
-        (minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.2.0/33"), 13, "nodes[1].podCIDR", "invalid CIDR \"10.244.2.0/33\""),
-        (minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.2.5/24"), 13, "nodes[1].podCIDR", "host bits set"),
-        (minimal.replacingOccurrences(of: "    podCIDR: 10.244.2.0/24", with: "    podCidr: 10.244.2.0/24"), 13, "nodes[1].podCidr", "unknown field"),
-        (minimal.replacingOccurrences(of: "    address: 192.168.1.11\n", with: ""), 10, "nodes[1].address", "required field is missing"),
-        (minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.1.300"), 12, "nodes[1].address", "expected an IPv4 address"),
-        (minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.2.11"), 12, "nodes[1].address", "is outside 192.168.1.0/24"),
-        (minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.2.1"), 19, "pods[1].ip", "is node node-b's cni0 gateway"),
-        (minimal.replacingOccurrences(of: "segment: lan0\n    address: 192.168.1.11", with: "segment: lan9\n    address: 192.168.1.11"), 11, "nodes[1].segment", "unknown segment \"lan9\""),
-    ] as [(String, Int, String, String)])
+    @Test(
+        "each problem names file, line and field",
+        arguments: [
+            (
+                minimal.replacingOccurrences(of: "    node: node-b", with: "    node: node-z"), 18, "pods[1].node",
+                "unknown node \"node-z\""
+            ),
+            (
+                minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.1.7"), 19, "pods[1].ip",
+                "is outside 10.244.2.0/24"
+            ),
+            (
+                minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.1.0/25"), 13, "nodes[1].podCIDR",
+                "overlaps 10.244.1.0/24"
+            ),
+            (
+                minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.1.10"), 12,
+                "nodes[1].address", "duplicate IP 192.168.1.10"
+            ),
+            (
+                minimal.replacingOccurrences(of: "  - name: web", with: "  - name: client"), 17, "pods[1].name",
+                "duplicate pod name \"default/client\""
+            ),
+            (
+                minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.2.0/33"), 13, "nodes[1].podCIDR",
+                "invalid CIDR \"10.244.2.0/33\""
+            ),
+            (
+                minimal.replacingOccurrences(of: "10.244.2.0/24", with: "10.244.2.5/24"), 13, "nodes[1].podCIDR",
+                "host bits set"
+            ),
+            (
+                minimal.replacingOccurrences(of: "    podCIDR: 10.244.2.0/24", with: "    podCidr: 10.244.2.0/24"), 13,
+                "nodes[1].podCidr", "unknown field"
+            ),
+            (
+                minimal.replacingOccurrences(of: "    address: 192.168.1.11\n", with: ""), 10, "nodes[1].address",
+                "required field is missing"
+            ),
+            (
+                minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.1.300"), 12,
+                "nodes[1].address", "expected an IPv4 address"
+            ),
+            (
+                minimal.replacingOccurrences(of: "address: 192.168.1.11", with: "address: 192.168.2.11"), 12,
+                "nodes[1].address", "is outside 192.168.1.0/24"
+            ),
+            (
+                minimal.replacingOccurrences(of: "ip: 10.244.2.7", with: "ip: 10.244.2.1"), 19, "pods[1].ip",
+                "is node node-b's cni0 gateway"
+            ),
+            (
+                minimal.replacingOccurrences(
+                    of: "segment: lan0\n    address: 192.168.1.11", with: "segment: lan9\n    address: 192.168.1.11"),
+                11, "nodes[1].segment", "unknown segment \"lan9\""
+            ),
+        ] as [(String, Int, String, String)])
     func located(text: String, line: Int, field: String, message: String) {
         let found = errors(text)
         #expect(found.count >= 1)
@@ -90,9 +132,11 @@ struct TopologyLoaderTests {
         // 2000 pods aliasing one pod whose containerPorts alias a 2000-entry list: 4 million ports to walk
         // from a 40 kB file.
         var text = "name: bomb\nsegments:\n  - {name: lan0, cidr: 192.168.0.0/16}\nnodes:\n"
-        text += "  - name: n\n    segment: lan0\n    address: 192.168.1.1\n    podCIDR: 10.0.0.0/8\n    listeners: &ports\n"
+        text +=
+            "  - name: n\n    segment: lan0\n    address: 192.168.1.1\n    podCIDR: 10.0.0.0/8\n    listeners: &ports\n"
         text += String(repeating: "      - {port: 1}\n", count: 2000)
-        text += "pods:\n  - &p {name: p, node: n, containerPorts: *ports}\n" + String(repeating: "  - *p\n", count: 2000)
+        text +=
+            "pods:\n  - &p {name: p, node: n, containerPorts: *ports}\n" + String(repeating: "  - *p\n", count: 2000)
         let clock = ContinuousClock()
         let start = clock.now
         let found = errors(text)
@@ -101,7 +145,9 @@ struct TopologyLoaderTests {
         #expect(clock.now - start < .seconds(10))
     }
 
-    @Test("the shipped topologies load without errors or setup failures", arguments: ["single-node.yaml", "two-nodes-routed.yaml"])
+    @Test(
+        "the shipped topologies load without errors or setup failures",
+        arguments: ["single-node.yaml", "two-nodes-routed.yaml"])
     func shipped(file: String) throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("topologies/\(file)").path
