@@ -25,8 +25,8 @@ build: deps
 release: deps
 	$(RELEASE)
 
-## test: every test (unit, golden, CLI, real tcpdump)
-test: build
+## test: formatting lint, then every test (unit, golden, CLI, real tcpdump)
+test: build lint
 	$(SWIFT) test --explicit-target-dependency-import-check error
 
 ## demo: trace a packet client → pod across nodes on the default topology
@@ -39,6 +39,7 @@ fmt:
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	@echo "lint: clean"
 
 ## bench: traces per second (warm) and cold `kdp trace` wall time, release build
 bench: release
