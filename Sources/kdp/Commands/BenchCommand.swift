@@ -32,28 +32,42 @@ struct BenchCommand: ParsableCommand {
         _ = cluster.dataplane.send(
             request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
         let warm = cluster.dataplane
-        var traces = 0
-        var events = 0
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
-        while clock.now < deadline {
-            for _ in 0..<100 {
-                var dataplane = warm
-                let trace = dataplane.send(
-                    request.packet, from: request.netns, source: request.sourceLabel,
-                    destination: request.destinationLabel)
-                events &+= trace.root.events.count
-                traces += 1
-            }
-        }
-        let elapsed = (clock.now - start).seconds
-        output(
-            String(
-                format: "warm trace %@ → %@ on %@: %d traces in %.2f s = %.0f traces/s (%.2f µs/trace)\n",
-                request.sourceLabel, request.destinationLabel, topology, traces, elapsed, Double(traces) / elapsed,
-                elapsed / Double(traces) * 1e6))
+        measure("warm trace (walk only)", request) { dataplane in
+            _ = dataplane.send(
+                request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+        }(warm)
+        let renderer = TextRenderer(level: .minimal)
+        measure("warm trace + minimal text render", request) { dataplane in
+            let trace = dataplane.send(
+                request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+            _ = renderer.render(trace)
+        }(warm)
         try coldRun(request)
+    }
+
+    /// Runs `body` on a fresh copy of the warm state for `seconds` and prints traces per second.
+    func measure(_ label: String, _ request: TraceRequest, _ body: @escaping (inout Dataplane) -> Void) -> (Dataplane)
+        -> Void
+    {
+        { warm in
+            var traces = 0
+            let clock = ContinuousClock()
+            let start = clock.now
+            let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
+            while clock.now < deadline {
+                for _ in 0..<100 {
+                    var dataplane = warm
+                    body(&dataplane)
+                    traces += 1
+                }
+            }
+            let elapsed = (clock.now - start).seconds
+            output(
+                String(
+                    format: "%@ %@ → %@ on %@: %d traces in %.2f s = %.0f traces/s (%.2f µs/trace)\n", label,
+                    request.sourceLabel, request.destinationLabel, topology, traces, elapsed, Double(traces) / elapsed,
+                    elapsed / Double(traces) * 1e6))
+        }
     }
 
     /// Spawns `kdp trace` repeatedly (the same binary) and reports wall time per run.
