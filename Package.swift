@@ -5,7 +5,7 @@ import PackageDescription
 //   0 NetCore            addresses, prefixes, protocols, simulated time, seeded randomness
 //   1 Wire               header values, parse/emit, checksums, pcap, tcpdump-like printer
 //   2 Routing, Trace     routing tables and neighbours; the typed trace tree and its renderers
-//   3 Dataplane          netns/devices/bridges and the packet engine walking Linux's path
+//   3 Dataplane, BGP     netns/devices/bridges and the packet engine walking Linux's path; BGP speakers
 //   4 Scenario           topology files → a ready Network
 //   6 kdp                the executable (ArgumentParser commands only)
 let package = Package(
@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .target(name: "NetCore"),
@@ -24,14 +25,18 @@ let package = Package(
         .target(name: "Routing", dependencies: ["NetCore"]),
         .target(name: "Trace", dependencies: ["NetCore", "Wire", "Routing"]),
         .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace"]),
+        .target(name: "BGP", dependencies: ["NetCore"]),
         .target(
             name: "Scenario",
-            dependencies: ["NetCore", "Routing", "Dataplane", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "NetCore", "Wire", "Routing", "Dataplane", "BGP", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .executableTarget(
             name: "kdp",
             dependencies: [
-                "NetCore", "Wire", "Routing", "Trace", "Dataplane", "Scenario",
+                "NetCore", "Wire", "Routing", "Trace", "Dataplane", "BGP", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +45,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
         .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
         .testTarget(name: "ScenarioTests", dependencies: ["NetCore", "Routing", "Trace", "Dataplane", "Scenario"]),
+        .testTarget(name: "BGPTests", dependencies: ["NetCore", "BGP"]),
         .testTarget(name: "CLITests", dependencies: ["kdp"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,7 +27,8 @@ extension Dataplane {
         state.neighbors[netns.rawValue].listing(now: state.now).map(\.description).map { $0 + "\n" }.joined()
     }
 
-    /// `bridge fdb show` for every bridge in the namespace (learned entries without `permanent`).
+    /// `bridge fdb show` for every bridge in the namespace (learned entries without `permanent`), then the
+    /// VXLAN devices' entries (`MAC dev flannel.1 dst IP self permanent`).
     public func showFDB(_ netns: NetnsID) -> String {
         var lines: [String] = []
         for id in network.namespace(netns).devices where network.device(id).kind == .bridge {
@@ -38,6 +39,13 @@ extension Dataplane {
             for entry in entries.sorted(by: { ($0.port, $0.mac) < ($1.port, $1.mac) }) {
                 let port = network.device(entry.port).name
                 lines.append("\(entry.mac) dev \(port) master \(bridge.name)\(entry.isLocal ? " permanent" : "")")
+            }
+        }
+        for id in network.namespace(netns).devices {
+            guard case .vxlan(let config) = network.device(id).kind else { continue }
+            let name = network.device(id).name
+            for (mac, remote) in config.fdb.sorted(by: { $0.key < $1.key }) {
+                lines.append("\(mac) dev \(name) dst \(remote) self permanent")
             }
         }
         return lines.map { $0 + "\n" }.joined()

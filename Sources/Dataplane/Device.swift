@@ -1,5 +1,6 @@
 import NetCore
 import Routing
+import Wire
 
 /// Index of a network namespace in its `Network`.
 public struct NetnsID: Hashable, Sendable, Comparable {
@@ -31,6 +32,8 @@ public enum DeviceKind: Hashable, Sendable {
     case bridge
     /// A NIC attached to an underlay L2 segment (nil: unplugged).
     case ethernet(segment: SegmentID?)
+    /// A VXLAN device (`ip link add flannel.1 type vxlan id 1 local A dev eth0 dstport 8472 nolearning`).
+    case vxlan(VXLANConfig)
 
     /// The `ip -d link` kind word.
     public var name: String {
@@ -39,7 +42,30 @@ public enum DeviceKind: Hashable, Sendable {
         case .veth: "veth"
         case .bridge: "bridge"
         case .ethernet: "ether"
+        case .vxlan: "vxlan"
         }
+    }
+}
+
+/// A VXLAN device's configuration and its static forwarding database.
+///
+/// Linux: `struct vxlan_dev` — `vni`, `dst_port`, `saddr`, the underlay `link`, `learning` off for flannel,
+/// and FDB entries `MAC dst IP self permanent` (`bridge fdb append … dev flannel.1 dst …`).
+public struct VXLANConfig: Hashable, Sendable {
+    public var vni: UInt32
+    public var port: UInt16
+    /// Local VTEP address (outer source).
+    public var local: IPv4Address
+    /// The underlay device name (`dev eth0`).
+    public var underlay: String
+    /// Inner destination MAC → remote VTEP address.
+    public var fdb: [MACAddress: IPv4Address] = [:]
+
+    public init(vni: UInt32, port: UInt16 = VXLANHeader.flannelPort, local: IPv4Address, underlay: String) {
+        self.vni = vni
+        self.port = port
+        self.local = local
+        self.underlay = underlay
     }
 }
 

@@ -120,6 +120,13 @@ public struct Network: Hashable, Sendable {
         return id
     }
 
+    /// Equivalent to: `bridge fdb append MAC dev VXLAN dst REMOTE self permanent`.
+    public mutating func addVXLANForwarding(_ mac: MACAddress, remote: IPv4Address, on device: DeviceID) {
+        guard case .vxlan(var config) = devices[device.rawValue].kind else { return }
+        config.fdb[mac] = remote
+        devices[device.rawValue].kind = .vxlan(config)
+    }
+
     /// Equivalent to: `ip link set PORT master BRIDGE`.
     public mutating func enslave(_ port: DeviceID, to bridge: DeviceID) { devices[port.rawValue].master = bridge }
 

@@ -219,6 +219,7 @@ extension Walk {
             }
         case .udp(let datagram):
             let port = datagram.header.destinationPort
+            if vxlanReceive(netns, packet, datagram) { return }
             if let listener = ns.listeners.first(where: { $0.proto == .udp && $0.port == port }) {
                 record(.delivered(here, socket: socketName(listener), ttl: ttl))
             } else {

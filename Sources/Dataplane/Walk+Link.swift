@@ -35,6 +35,9 @@ extension Walk {
             segmentDeliver(segment, from: device, frame)
         case .loopback:
             netifReceive(device, frame)
+        case .vxlan(let config):
+            record(.transmit(place(device), frame))
+            vxlanXmit(device, config, frame)
         }
     }
 

@@ -65,8 +65,9 @@ extension Walk {
                 record(.dropped(here, .arpNotForUs(arp.targetIP)))
                 return
             }
-            if ours {
-                // Linux only creates the sender's entry for requests it answers (neigh_event_ns → STALE).
+            do {
+                // Linux creates the sender's entry for requests it answers, proxied ones included
+                // (neigh_event_ns → STALE).
                 state.neighbors[netns.rawValue].confirm(
                     arp.senderIP, device: dev.name, mac: arp.senderMAC, now: now, state: .stale)
                 record(.arpLearn(here, address: arp.senderIP, mac: arp.senderMAC))

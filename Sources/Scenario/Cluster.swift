@@ -25,6 +25,8 @@ public struct Cluster: Sendable {
     /// Operations the emulated kernel refused while wiring (e.g. a host-gw route to a gateway that is not
     /// on-link), with where they came from. The topology still loads; traces show the consequence.
     public var setupFailures: [TopologyError]
+    /// BGP speakers, sessions and converged state (Calico topologies).
+    public var bgp: ClusterBGP?
 
     /// Loads, validates and wires a topology file. Throws every validation error at once.
     public static func load(path: String) throws(TopologyErrors) -> Cluster {

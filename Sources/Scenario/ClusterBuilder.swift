@@ -1,10 +1,11 @@
+import BGP
 import Dataplane
 import NetCore
 import Routing
 
-/// Wires a validated topology into a `Network`, as kubelet + the CNI `bridge` plugin + host-local IPAM
-/// would (reference §1.6, §2.2): per node a netns with its NIC and `cni0`; per pod a netns whose `eth0`
-/// is a veth peered with `veth<8 hex>` on `cni0`.
+/// Wires a validated topology into a `Network` as kubelet, the CNI plugin and the network agent would:
+/// per node a netns with its NIC; pods wired by the plugin (`+Bridge`, `+Flannel`, `+Calico`); routers
+/// joining segments; then the routes between nodes (static, flannel's, or what BGP converged to).
 struct ClusterBuilder {
     let spec: TopologySpec
     var network = Network()
@@ -13,6 +14,7 @@ struct ClusterBuilder {
     var pods: [PodInstance] = []
     var failures: [TopologyError] = []
     var segments: [String: SegmentID] = [:]
+    var bgp: ClusterBGP?
 
     init(spec: TopologySpec) { self.spec = spec }
 
@@ -27,12 +29,18 @@ struct ClusterBuilder {
             try addNode(node, pods: spec.pods.filter { $0.node == node.name }, addresses: addresses)
         }
         for router in spec.routers { try addRouter(router) }
-        addNodeRoutes()
-        let dataplane = Dataplane(network: network)
+        addDefaultRoutes()
+        switch spec.cni.plugin {
+        case .bridge: if spec.cni.podRoutes == .static { addStaticPodRoutes() }
+        case .flannel: try addFlannelBackend()
+        case .calico: addCalicoRoutes()
+        }
         return Cluster(
-            spec: spec, dataplane: dataplane, nodes: nodes, pods: pods, routers: routers, setupFailures: failures)
+            spec: spec, dataplane: Dataplane(network: network), nodes: nodes, pods: pods, routers: routers,
+            setupFailures: failures, bgp: bgp)
     }
 
+    /// The node netns, its NIC and address, its listeners, then its pods as the plugin wires them.
     mutating func addNode(_ node: NodeSpec, pods nodePods: [PodSpec], addresses: [String: IPv4Address])
         throws(TopologyError)
     {
@@ -51,53 +59,24 @@ struct ClusterBuilder {
                 network.addListener(
                     Listener(proto: listener.proto, port: listener.port, name: listener.name), in: netns)
             }
-            guard !nodePods.isEmpty else { return }
-            let mtu = spec.cni.mtu ?? segmentSpec.mtu
-            let gateway = node.podCIDR.network.advanced(by: 1)
-            let bridge = try network.addDevice(
-                in: netns, name: "cni0", kind: .bridge, mac: .derived(from: "\(node.name)/cni0"), mtu: mtu)
-            try network.addAddress(IPv4Prefix(address: gateway, length: node.podCIDR.length), to: bridge)
-            for pod in nodePods {
-                guard let ip = pod.ip ?? addresses["\(pod.namespace)/\(pod.name)"] else { continue }
-                try addPod(pod, ip: ip, node: node, nodeNetns: netns, bridge: bridge, gateway: gateway, mtu: mtu)
+            let placed = nodePods.compactMap { pod in
+                (pod.ip ?? addresses["\(pod.namespace)/\(pod.name)"]).map { (pod, $0) }
+            }
+            switch spec.cni.plugin {
+            case .bridge, .flannel:
+                try addBridgePods(placed, node: node, netns: netns, mtu: podMTU(nicMTU: segmentSpec.mtu))
+            case .calico:
+                try addCalicoPods(placed, node: node, netns: netns, mtu: podMTU(nicMTU: segmentSpec.mtu))
             }
         } catch {
             throw kernelError(node.line, node.fieldPath, error)
         }
     }
 
-    /// CNI ADD for one pod: veth pair (`eth0` in the pod, `veth<hex>` on the host, enslaved to cni0,
-    /// hairpin per config), `ip/len` on eth0, `default via <gateway>`.
-    mutating func addPod(
-        _ pod: PodSpec, ip: IPv4Address, node: NodeSpec, nodeNetns: NetnsID, bridge: DeviceID, gateway: IPv4Address,
-        mtu: Int
-    ) throws(NetworkError) {
-        let key = "\(pod.namespace)/\(pod.name)"
-        let netns = try network.addNamespace(
-            name: "pod-\(pod.namespace)-\(pod.name)",
-            role: .pod(namespace: pod.namespace, name: pod.name, node: node.name))
-        let hostName = Self.hostVethName(for: key)
-        let (hostEnd, podEnd) = try network.addVethPair(
-            (nodeNetns, hostName, .derived(from: "\(node.name)/\(hostName)")),
-            (netns, "eth0", .derived(from: "\(key)/eth0")), mtu: mtu)
-        network.enslave(hostEnd, to: bridge)
-        network.setHairpin(hostEnd, spec.cni.hairpinMode)
-        try network.addAddress(IPv4Prefix(address: ip, length: node.podCIDR.length), to: podEnd)
-        try network.addRoute(Route(destination: .defaultRoute, gateway: gateway, device: "eth0"), in: netns)
-        for port in pod.containerPorts {
-            network.addListener(Listener(proto: port.proto, port: port.port, name: port.name), in: netns)
-        }
-        pods.append(
-            PodInstance(
-                namespace: pod.namespace, name: pod.name, node: node.name, ip: ip, netns: netns, labels: pod.labels,
-                containerPorts: pod.containerPorts))
-    }
-
-    /// `veth` + 8 hex characters, as the CNI plugins name host ends; derived from the pod's name so that
-    /// it is stable (the plugins use 4 random bytes).
-    static func hostVethName(for pod: String) -> String {
-        let hex = String(StableHash.fnv1a64(pod) & 0xFFFF_FFFF, radix: 16)
-        return "veth" + String(repeating: "0", count: 8 - hex.count) + hex
+    /// The pod MTU the plugin sets: explicit, else the NIC's (minus VXLAN's 50 bytes for flannel VXLAN).
+    func podMTU(nicMTU: Int) -> Int {
+        if let mtu = spec.cni.mtu { return mtu }
+        return spec.cni.plugin == .flannel && spec.cni.backend == .vxlan ? nicMTU - 50 : nicMTU
     }
 
     mutating func addRouter(_ router: RouterSpec) throws(TopologyError) {
@@ -111,7 +90,8 @@ struct ClusterBuilder {
                 let nic = try network.addDevice(
                     in: netns, name: interface.name, kind: .ethernet(segment: segments[interface.segment]),
                     mac: .derived(from: "\(router.name)/\(interface.name)"), mtu: segmentSpec.mtu)
-                try network.addAddress(IPv4Prefix(address: interface.address, length: segmentSpec.cidr.length), to: nic)
+                try network.addAddress(
+                    IPv4Prefix(address: interface.address, length: segmentSpec.cidr.length), to: nic)
             }
         } catch {
             throw kernelError(router.line, router.fieldPath, error)
@@ -125,23 +105,18 @@ struct ClusterBuilder {
         }
     }
 
-    /// Default routes to segment gateways, and `podRoutes: static` routes to every peer's pod CIDR.
-    /// A route the kernel refuses is recorded as a setup failure, not a load error.
-    mutating func addNodeRoutes() {
+    /// `default via <segment gateway>` on every node whose segment names one.
+    mutating func addDefaultRoutes() {
         for node in spec.nodes {
-            guard let netns = nodes[node.name], let segment = spec.segments.first(where: { $0.name == node.segment })
+            guard let netns = nodes[node.name],
+                let gateway = spec.segments.first(where: { $0.name == node.segment })?.gateway
             else { continue }
-            if let gateway = segment.gateway {
-                record(node, Route(destination: .defaultRoute, gateway: gateway, device: node.nic), in: netns)
-            }
-            guard spec.cni.podRoutes == .static else { continue }
-            for peer in spec.nodes where peer.name != node.name {
-                record(node, Route(destination: peer.podCIDR, gateway: peer.address, device: node.nic), in: netns)
-            }
+            install(Route(destination: .defaultRoute, gateway: gateway, device: node.nic), on: node, in: netns)
         }
     }
 
-    mutating func record(_ node: NodeSpec, _ route: Route, in netns: NetnsID) {
+    /// Adds a route; one the kernel refuses becomes a setup failure located at the node, not a load error.
+    mutating func install(_ route: Route, on node: NodeSpec, in netns: NetnsID) {
         do { try network.addRoute(route, in: netns) } catch {
             failures.append(kernelError(node.line, node.fieldPath, error))
         }

@@ -101,14 +101,33 @@ public enum TopologyLoader {
     }
 
     static func decodeCNI(_ value: YAMLValue) throws(TopologyError) -> CNISpec {
-        let map = try value.mapping(allowed: ["plugin", "podRoutes", "hairpinMode", "mtu"])
+        let map = try value.mapping(allowed: [
+            "plugin", "podRoutes", "hairpinMode", "mtu", "backend", "network", "vni", "port", "ipPool", "blockSize",
+            "asNumber", "nodeToNodeMesh",
+        ])
         var cni = CNISpec()
         cni.line = value.line
         if let plugin = map["plugin"] { cni.plugin = try choice(plugin) }
         if let routes = map["podRoutes"] { cni.podRoutes = try choice(routes) }
         if let hairpin = map["hairpinMode"] { cni.hairpinMode = try hairpin.bool() }
         if let mtu = map["mtu"] { cni.mtu = try mtu.int(in: 68...65535) }
+        if let backend = map["backend"] { cni.backend = try choice(backend) }
+        if let network = map["network"] { cni.network = try self.network(network) }
+        if let vni = map["vni"] { cni.vni = UInt32(try vni.int(in: 0...0xFF_FFFF)) }
+        if let port = map["port"] { cni.port = UInt16(try port.int(in: 1...65535)) }
+        if let pool = map["ipPool"] { cni.ipPool = try network(pool) }
+        if let size = map["blockSize"] { cni.blockSize = try size.int(in: 20...32) }
+        if let asn = map["asNumber"] { cni.asNumber = UInt32(try asn.int(in: 1...4_294_967_295)) }
+        if let mesh = map["nodeToNodeMesh"] { cni.nodeToNodeMesh = try mesh.bool() }
         return cni
+    }
+
+    static func decodeBGPRole(_ value: YAMLValue) throws(TopologyError) -> BGPRoleSpec {
+        let map = try value.mapping(allowed: ["asNumber", "routeReflector"])
+        var role = BGPRoleSpec()
+        if let asn = map["asNumber"] { role.asNumber = UInt32(try asn.int(in: 1...4_294_967_295)) }
+        if let reflector = map["routeReflector"] { role.routeReflector = try reflector.bool() }
+        return role
     }
 
     static func choice<T: RawRepresentable & CaseIterable>(_ value: YAMLValue) throws(TopologyError) -> T
@@ -130,12 +149,13 @@ public enum TopologyLoader {
     }
 
     static func decodeNode(_ value: YAMLValue) throws(TopologyError) -> NodeSpec {
-        let map = try value.mapping(allowed: ["name", "segment", "address", "podCIDR", "nic", "listeners"])
+        let map = try value.mapping(allowed: ["name", "segment", "address", "podCIDR", "nic", "listeners", "bgp"])
         return NodeSpec(
             name: try map.required("name").string(), segment: try map.required("segment").string(),
             address: try address(map.required("address")), podCIDR: try network(map.required("podCIDR")),
             nic: try map["nic"]?.string() ?? "eth0",
             listeners: try map["listeners"]?.sequence().map(decodeListener) ?? [],
+            bgp: try map["bgp"].map(decodeBGPRole),
             line: value.line, fieldPath: value.path)
     }
 
@@ -163,7 +183,7 @@ public enum TopologyLoader {
     }
 
     static func decodeRouter(_ value: YAMLValue) throws(TopologyError) -> RouterSpec {
-        let map = try value.mapping(allowed: ["name", "interfaces", "routes"])
+        let map = try value.mapping(allowed: ["name", "interfaces", "routes", "bgp"])
         let interfaces = try map.required("interfaces").sequence().map {
             (item) throws(TopologyError) -> RouterSpec.Interface in
             let fields = try item.mapping(allowed: ["name", "segment", "address"])
@@ -176,8 +196,8 @@ public enum TopologyLoader {
                 (try item.string(), item.line, item.path)
             } ?? []
         return RouterSpec(
-            name: try map.required("name").string(), interfaces: interfaces, routes: routes, line: value.line,
-            fieldPath: value.path)
+            name: try map.required("name").string(), interfaces: interfaces, routes: routes,
+            bgp: try map["bgp"].map(decodeBGPRole), line: value.line, fieldPath: value.path)
     }
 
     static func address(_ value: YAMLValue) throws(TopologyError) -> IPv4Address {

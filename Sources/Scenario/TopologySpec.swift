@@ -20,6 +20,10 @@ public struct CNISpec: Sendable {
     public enum Plugin: String, Sendable, CaseIterable {
         /// The CNI `bridge` plugin with host-local IPAM (cni0, gateway .1, veth + 8 hex).
         case bridge
+        /// flannel: the bridge plugin on each node plus the VXLAN or host-gw backend between nodes.
+        case flannel
+        /// Calico: routed veths (`cali…`, /32, proxy ARP for 169.254.1.1) and BGP between nodes.
+        case calico
     }
     public enum PodRoutes: String, Sendable, CaseIterable {
         /// No routes to other nodes' pod CIDRs.
@@ -27,13 +31,38 @@ public struct CNISpec: Sendable {
         /// `<peer podCIDR> via <peer node address> dev <nic>` on every node (needs L2 adjacency).
         case `static`
     }
+    /// flannel's backend.
+    public enum FlannelBackend: String, Sendable, CaseIterable {
+        case vxlan
+        case hostGW = "host-gw"
+    }
     public var plugin: Plugin = .bridge
+    /// For the plain bridge plugin.
     public var podRoutes: PodRoutes = .static
     /// The bridge plugin's `hairpinMode` (flannel's delegate config turns it on).
     public var hairpinMode = true
-    /// Pod and bridge MTU; nil means the node NIC's MTU.
+    /// Pod and bridge MTU; nil means what the plugin derives (NIC MTU, minus 50 for VXLAN).
     public var mtu: Int?
+    /// flannel: backend, cluster network (`Network` in net-conf.json), VNI and UDP port.
+    public var backend: FlannelBackend = .vxlan
+    public var network: IPv4Prefix?
+    public var vni: UInt32 = 1
+    public var port: UInt16 = 8472
+    /// Calico: the IP pool and its block size (nodes' `podCIDR` are their blocks).
+    public var ipPool: IPv4Prefix?
+    public var blockSize = 26
+    /// Calico BGP: the cluster AS and whether every node peers with every other.
+    public var asNumber: UInt32 = 64512
+    public var nodeToNodeMesh = true
     public var line = 0
+}
+
+/// BGP settings of a node or router (Calico topologies).
+public struct BGPRoleSpec: Sendable {
+    /// The speaker's AS; nil means the cluster's (`cni.asNumber`).
+    public var asNumber: UInt32?
+    /// Route reflector for the nodes it peers with (BIRD `rr client`; cluster ID = its address).
+    public var routeReflector = false
 }
 
 /// An underlay L2 segment.
@@ -54,6 +83,7 @@ public struct NodeSpec: Sendable {
     public var podCIDR: IPv4Prefix
     public var nic: String
     public var listeners: [ListenerSpec]
+    public var bgp: BGPRoleSpec?
     public var line: Int
     public var fieldPath: String
 }
@@ -90,6 +120,8 @@ public struct RouterSpec: Sendable {
     public var interfaces: [Interface]
     /// Routes in `ip route add` syntax, with the line of each.
     public var routes: [(text: String, line: Int, fieldPath: String)]
+    /// Set when the router speaks BGP with the cluster (a ToR or a route reflector).
+    public var bgp: BGPRoleSpec?
     public var line: Int
     public var fieldPath: String
 }

@@ -10,6 +10,7 @@ public enum TopologyValidator {
         checker.checkNodes()
         checker.checkRouters()
         checker.checkPods()
+        checker.checkPlugin()
         return checker.errors.enumerated()
             .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
             .map(\.element)
@@ -177,7 +178,7 @@ private struct Checker {
                 continue
             }
             guard let ip = pod.ip else { continue }
-            if ip == node.podCIDR.network.advanced(by: 1) {
+            if spec.cni.plugin != .calico, ip == node.podCIDR.network.advanced(by: 1) {
                 fail(
                     pod.line, "\(field).ip",
                     .invalidValue("\(ip)", expected: "a pod address; \(ip) is node \(node.name)'s cni0 gateway"))
@@ -188,6 +189,51 @@ private struct Checker {
                         address: "\(ip)", cidr: "\(node.podCIDR)", owner: "usable pod addresses of node \(node.name)"))
             }
             claim(ip, by: "pod \(name)", line: pod.line, field: "\(field).ip")
+        }
+    }
+}
+
+extension Checker {
+    /// Plugin-specific settings: flannel needs its network around every podCIDR, Calico its pool around
+    /// every block; BGP roles only mean something with Calico.
+    mutating func checkPlugin() {
+        let cni = spec.cni
+        let cniLine = cni.line
+        switch cni.plugin {
+        case .flannel:
+            guard let network = cni.network else {
+                fail(cniLine, "cni.network", .missingField)
+                return
+            }
+            for node in spec.nodes where !network.contains(node.podCIDR.address) || node.podCIDR.length < network.length
+            {
+                fail(
+                    node.line, "\(node.fieldPath).podCIDR",
+                    .outsideCIDR(address: "\(node.podCIDR)", cidr: "\(network)", owner: "cni.network"))
+            }
+        case .calico:
+            guard let pool = cni.ipPool else {
+                fail(cniLine, "cni.ipPool", .missingField)
+                return
+            }
+            for node in spec.nodes where !pool.contains(node.podCIDR.address) || node.podCIDR.length < pool.length {
+                fail(
+                    node.line, "\(node.fieldPath).podCIDR",
+                    .outsideCIDR(address: "\(node.podCIDR)", cidr: "\(pool)", owner: "cni.ipPool"))
+            }
+        case .bridge:
+            break
+        }
+        guard cni.plugin != .calico else { return }
+        for node in spec.nodes where node.bgp != nil {
+            fail(
+                node.line, "\(node.fieldPath).bgp",
+                .invalidValue("bgp", expected: "no bgp settings unless cni.plugin is calico"))
+        }
+        for router in spec.routers where router.bgp != nil {
+            fail(
+                router.line, "\(router.fieldPath).bgp",
+                .invalidValue("bgp", expected: "no bgp settings unless cni.plugin is calico"))
         }
     }
 }

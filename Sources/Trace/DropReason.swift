@@ -35,6 +35,10 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
     case hairpinOff(port: String)
     /// No other device is attached to the segment.
     case noReceiver(segment: String)
+    /// The VXLAN device has no FDB entry for the inner destination MAC (flannel runs without L2MISS).
+    case vxlanNoForwardingEntry(MACAddress)
+    /// A datagram arrived on a VXLAN port with a VNI no device of the namespace carries.
+    case vxlanUnknownVNI(port: UInt16)
     /// An ARP request nobody else handles (not for an address of ours).
     case arpNotForUs(IPv4Address)
     /// No device in the network matches.
@@ -58,6 +62,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .loop(let place): "loop detected at \(place)"
         case .hairpinOff(let port): "the frame's destination is behind its ingress port \(port) and hairpin is off"
         case .noReceiver(let segment): "no other device on segment \(segment)"
+        case .vxlanNoForwardingEntry(let mac): "VXLAN FDB has no entry for \(mac): not encapsulated"
+        case .vxlanUnknownVNI(let port): "VXLAN datagram on udp/\(port) with a VNI no device carries"
         case .arpNotForUs(let address): "ARP request for \(address): not ours"
         case .noSuchDevice(let name): "no such device \(name)"
         }
@@ -90,6 +96,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .loop: "loop"
         case .hairpinOff: "hairpin-off"
         case .noReceiver: "no-receiver"
+        case .vxlanNoForwardingEntry: "vxlan-no-fdb-entry"
+        case .vxlanUnknownVNI: "vxlan-unknown-vni"
         case .arpNotForUs: "arp-not-for-us"
         case .noSuchDevice: "no-such-device"
         }

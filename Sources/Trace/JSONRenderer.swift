@@ -135,6 +135,10 @@ public enum JSONRenderer {
                 ])
         case .delivered(let place, let socket, let ttl):
             return make("delivered", place, [("socket", .string(socket)), ("ttl", .number(Int(ttl)))])
+        case .encapsulate(let place, let vni, let outer):
+            return make("encapsulate", place, [("vni", .number(Int(vni))), ("outer", packet(outer))])
+        case .decapsulate(let place, let vni, let from):
+            return make("decapsulate", place, [("vni", .number(Int(vni))), ("from", .string("\(from)"))])
         case .routingLoop(let place, let route):
             return make("routing-loop", place, [("route", .string(route.description))])
         case .dropped(let place, let reason):

@@ -34,6 +34,11 @@ public enum MermaidRenderer {
                 )
             case .routeLookup(let place, _, _, let route, _):
                 body.append("    Note over \(id(place.netns)): \(escape(route.map { "route \($0)" } ?? "no route"))")
+            case .encapsulate(let place, let vni, let outer):
+                body.append(
+                    "    Note over \(id(place.netns)): vxlan encap vni \(vni) → \(outer.header.destination)")
+            case .decapsulate(let place, let vni, _):
+                body.append("    Note over \(id(place.netns)): vxlan decap vni \(vni)")
             case .forward(let place, _, _, let before, let after):
                 body.append("    Note over \(id(place.netns)): forward, ttl \(before)→\(after)")
             case .fork(let branches):

@@ -97,6 +97,12 @@ public struct TextRenderer: Sendable {
             return "\(place.netns): delivered to \(socket) (ttl \(ttl))"
         case .dropped(let place, let reason):
             return "\(place): dropped: \(reason)"
+        case .encapsulate(let place, let vni, let outer):
+            let udp = outer.ports.map { " udp \($0.source) > \($0.destination)" } ?? ""
+            return
+                "\(place): vxlan encap vni \(vni): outer \(outer.header.source) > \(outer.header.destination)\(udp), ttl \(outer.header.timeToLive)"
+        case .decapsulate(let place, let vni, let from):
+            return "\(place): vxlan decap vni \(vni) from \(from)"
         case .routingLoop(let place, let route):
             return
                 "\(place.netns): routing loop: forwarding the same packet again via \(route) (TTL expiry will end it)"

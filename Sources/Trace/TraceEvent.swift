@@ -79,6 +79,11 @@ public indirect enum TraceEvent: Hashable, Sendable {
     case delivered(TracePlace, socket: String, ttl: UInt8)
     /// End of this branch: dropped.
     case dropped(TracePlace, DropReason)
+    /// A VXLAN device wraps a frame for a remote VTEP (`vxlan_xmit_one`); `outer` is the packet that will be
+    /// routed through the underlay.
+    case encapsulate(TracePlace, vni: UInt32, outer: IPv4Packet)
+    /// A VXLAN device unwraps a datagram from `from` (`vxlan_rcv`); the inner frame is received on it.
+    case decapsulate(TracePlace, vni: UInt32, from: IPv4Address)
     /// A namespace forwards the same packet a second time: a routing loop (TTL expiry will end it).
     case routingLoop(TracePlace, route: Route)
 }

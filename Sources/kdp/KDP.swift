@@ -15,7 +15,10 @@ struct KDP: ParsableCommand {
               kdp show topologies/two-nodes-routed.yaml --node node-a routes
             """,
         version: "0.1.0",
-        subcommands: [TraceCommand.self, TopologyCommand.self, ShowCommand.self, BenchCommand.self]
+        subcommands: [
+            TraceCommand.self, TopologyCommand.self, ShowCommand.self, BGPCommand.self, BIRDConfigCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     /// Runs the command; input and usage errors exit with status 2 (the project's contract), not 64.

@@ -95,6 +95,24 @@ struct CLITests {
     }
 }
 
+extension CLITests {
+    @Test("a VXLAN trace's pcap decodes with the real tcpdump -T vxlan: vni 1 and the inner addresses")
+    func vxlanPcap() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kdp-\(UUID().uuidString).pcap")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try KDP.run(
+            KDP.arguments(
+                "trace topologies/flannel-vxlan.yaml --from client --to web-b --detail minimal --pcap \(path.path)"))
+        #expect(result.status == 0)
+        let tcpdump = try #require(Tcpdump.path, "tcpdump is not installed: run `make deps`")
+        let decoded = try Tcpdump.read(tcpdump, path.path, extra: ["-T", "vxlan"])
+        #expect(decoded.contains("IP 192.168.1.10."))
+        #expect(decoded.contains("> 192.168.1.11.8472: VXLAN, flags [I] (0x08), vni 1"))
+        #expect(decoded.contains("IP 10.244.1.2.48763 > 10.244.2.2.80: Flags [S]"))
+        #expect(!decoded.contains("truncated"))
+    }
+}
+
 enum Tcpdump {
     static var path: String? {
         ["/usr/bin/tcpdump", "/usr/sbin/tcpdump", "/sbin/tcpdump"].first {

@@ -16,11 +16,24 @@ struct TopologyCommand: ParsableCommand {
         @Argument(help: "Topology file.")
         var topology: String
 
+        static func describe(_ cni: CNISpec) -> String {
+            switch cni.plugin {
+            case .bridge: "cni bridge (podRoutes \(cni.podRoutes.rawValue))"
+            case .flannel:
+                "cni flannel \(cni.backend.rawValue) (network \(cni.network.map { "\($0)" } ?? "?")"
+                    + (cni.backend == .vxlan ? ", vni \(cni.vni), port \(cni.port))" : ")")
+            case .calico:
+                "cni calico (pool \(cni.ipPool.map { "\($0)" } ?? "?"), AS \(cni.asNumber), "
+                    + (cni.nodeToNodeMesh ? "node-to-node mesh)" : "no mesh)")
+            }
+        }
+
         func run() throws {
             let cluster = try loadCluster(topology)
             let spec = cluster.spec
             var lines = [
-                "\(spec.file): ok — topology \(spec.name): \(spec.nodes.count) nodes, \(cluster.pods.count) pods, \(spec.routers.count) routers, cni \(spec.cni.plugin.rawValue) (podRoutes \(spec.cni.podRoutes.rawValue))"
+                "\(spec.file): ok — topology \(spec.name): \(spec.nodes.count) nodes, \(cluster.pods.count) pods, "
+                    + "\(spec.routers.count) routers, \(Self.describe(spec.cni))"
             ]
             for node in spec.nodes {
                 lines.append(

@@ -86,6 +86,10 @@ struct TraceCommand: ParsableCommand {
                     request.packet, from: request.netns, source: request.sourceLabel,
                     destination: request.destinationLabel))
         }
+        if format == "text" {
+            // Routes the emulated kernel refused while wiring explain many drops: say so up front.
+            for failure in cluster.setupFailures { output("warning: \(failure)\n") }
+        }
         if format == "json" {
             // One document: an object for one packet, an array of them for --count > 1.
             output(
