@@ -2,23 +2,46 @@ import NetCore
 
 extension BGPSimulation {
     /// Queues, per peer, the difference between what we now export for `prefixes` and what we last sent.
+    /// Peers of the same class (client or not, internal or external, same local address) get the same
+    /// attributes, computed once per prefix so that a reflector's thousand clients share one value.
     mutating func queueExports(from index: Int, prefixes: Set<IPv4Prefix>) {
+        var cache: [ExportKey: PathAttributes?] = [:]
         for peer in peers[index] where !removed.contains(peer.index) {
             var update = BGPUpdate(from: index, to: peer.index, announced: [:], withdrawn: [])
-            var sent = adjRIBOut[index][peer.index, default: [:]]
             for prefix in prefixes {
-                let export = locRIB[index][prefix].flatMap { exported($0, from: index, to: peer) }
-                if export == sent[prefix] { continue }
+                let route = locRIB[index][prefix]
+                let export: PathAttributes?
+                if let route, route.learnedFrom == peer.index {
+                    export = nil
+                } else if let route {
+                    let key = ExportKey(
+                        prefix: prefix, isClient: peer.isClient, isExternal: peer.isExternal, local: peer.localAddress)
+                    if let cached = cache[key] {
+                        export = cached
+                    } else {
+                        export = exported(route, from: index, to: peer)
+                        cache[key] = export
+                    }
+                } else {
+                    export = nil
+                }
+                if export == adjRIBOut[index][peer.index]?[prefix] { continue }
                 if let export {
                     update.announced[prefix] = export
                 } else {
                     update.withdrawn.append(prefix)
                 }
-                sent[prefix] = export
+                adjRIBOut[index][peer.index, default: [:]][prefix] = export
             }
-            adjRIBOut[index][peer.index] = sent
             if !update.isEmpty { pending.append(update) }
         }
+    }
+
+    struct ExportKey: Hashable {
+        var prefix: IPv4Prefix
+        var isClient: Bool
+        var isExternal: Bool
+        var local: IPv4Address
     }
 
     /// What `index` announces to `peer` for `route`, or nil when the export rules forbid it.
@@ -47,7 +70,7 @@ extension BGPSimulation {
             return attributes
         }
         guard let cluster = speaker.clusterID else { return nil }  // iBGP split horizon
-        let fromClient = peers[index].first { $0.index == source }?.isClient ?? false
+        let fromClient = peerByIndex[index][source]?.isClient ?? false
         guard fromClient || peer.isClient else { return nil }
         attributes.originatorID = attributes.originatorID ?? topology.speakers[source].routerID
         attributes.clusterList.insert(cluster, at: 0)

@@ -19,6 +19,8 @@ public struct ConvergenceStats: Hashable, Sendable {
 public struct BGPSimulation: Sendable {
     public let topology: BGPTopology
     let peers: [[BGPTopology.Peer]]
+    /// Per speaker: its peers' session views by peer index (reflection asks "is the source my client?").
+    let peerByIndex: [[Int: BGPTopology.Peer]]
     /// Per speaker: per peer index: what that peer announced.
     var adjRIBIn: [[Int: [IPv4Prefix: PathAttributes]]]
     /// Per speaker: the selected route per prefix.
@@ -35,6 +37,7 @@ public struct BGPSimulation: Sendable {
     public init(topology: BGPTopology) {
         self.topology = topology
         peers = topology.peers()
+        peerByIndex = peers.map { Dictionary($0.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first }) }
         let count = topology.speakers.count
         adjRIBIn = Array(repeating: [:], count: count)
         adjRIBOut = Array(repeating: [:], count: count)
@@ -98,14 +101,14 @@ public struct BGPSimulation: Sendable {
     mutating func receive(_ update: BGPUpdate) {
         let me = update.to
         guard !removed.contains(me), !removed.contains(update.from) else { return }
-        var table = adjRIBIn[me][update.from, default: [:]]
         var touched = Set(update.withdrawn)
-        for prefix in update.withdrawn { table[prefix] = nil }
+        touched.reserveCapacity(update.withdrawn.count + update.announced.count)
+        // Mutated in place (no copy of the peer's table per message).
+        for prefix in update.withdrawn { adjRIBIn[me][update.from, default: [:]][prefix] = nil }
         for (prefix, attributes) in update.announced {
             touched.insert(prefix)
-            table[prefix] = accepts(attributes, at: me) ? attributes : nil
+            adjRIBIn[me][update.from, default: [:]][prefix] = accepts(attributes, at: me) ? attributes : nil
         }
-        adjRIBIn[me][update.from] = table
         reselect(me, prefixes: touched)
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
+import BGP
 import Dataplane
 import Foundation
+import NetCore
 import Scenario
 import Trace
 
@@ -8,7 +10,14 @@ import Trace
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure warm traces per second and cold `kdp trace` wall time (use a release build).")
+        abstract: "Measure traces per second, cold `kdp trace` wall time and BGP convergence (use a release build).")
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case all, trace, bgp
+    }
+
+    @Option(help: "Which figures: all, trace or bgp.")
+    var suite: Suite = .all
 
     @Option(help: "Topology to measure.")
     var topology = "topologies/two-nodes-routed.yaml"
@@ -26,6 +35,55 @@ struct BenchCommand: ParsableCommand {
     var coldRuns = 20
 
     func run() throws {
+        if suite != .bgp { try traceFigures() }
+        if suite != .trace { bgpFigures() }
+    }
+
+    /// Convergence of a 100-node full mesh and of 1000 nodes behind two route reflectors.
+    func bgpFigures() {
+        func speakers(_ count: Int) -> [BGPSpeaker] {
+            (0..<count).map { i in
+                BGPSpeaker(
+                    name: "n\(i)", routerID: IPv4Address(rawValue: 0x0A00_0000 + UInt32(i) + 1), asn: 64512,
+                    originated: [IPv4Prefix(address: IPv4Address(rawValue: 0x0AF4_0000 + UInt32(i) << 6), length: 26)])
+            }
+        }
+        let mesh = BGPTopology(speakers: speakers(100), sessions: BGPTopology.fullMesh(Array(0..<100)))
+        report("100-node full mesh", mesh, leaving: 0)
+        var nodes = speakers(1000)
+        nodes.append(
+            BGPSpeaker(
+                name: "rr1", routerID: IPv4Address(10, 255, 0, 1), asn: 64512, clusterID: IPv4Address(10, 255, 0, 1)))
+        nodes.append(
+            BGPSpeaker(
+                name: "rr2", routerID: IPv4Address(10, 255, 0, 2), asn: 64512, clusterID: IPv4Address(10, 255, 0, 2)))
+        var sessions = [BGPSession(1000, 1001)]
+        for client in 0..<1000 {
+            sessions.append(BGPSession(1000, client, aReflectsB: true))
+            sessions.append(BGPSession(1001, client, aReflectsB: true))
+        }
+        report("1000 nodes, 2 route reflectors", BGPTopology(speakers: nodes, sessions: sessions), leaving: 0)
+    }
+
+    func report(_ label: String, _ topology: BGPTopology, leaving: Int) {
+        let clock = ContinuousClock()
+        var simulation = BGPSimulation(topology: topology)
+        let start = clock.now
+        let stats = simulation.start()
+        let converged = (clock.now - start).seconds
+        let routes = (0..<topology.speakers.count).reduce(0) { $0 + simulation.routes(of: $1).count }
+        let leaveStart = clock.now
+        let withdrawal = simulation.remove(leaving)
+        let left = (clock.now - leaveStart).seconds
+        output(
+            String(
+                format:
+                    "bgp %@: converged in %.1f ms, %d rounds, %d UPDATE messages, %d prefix updates, %d Loc-RIB routes; "
+                    + "one node leaving: %.1f ms, %d messages\n", label, converged * 1000, stats.rounds, stats.messages,
+                stats.prefixUpdates, routes, left * 1000, withdrawal.messages))
+    }
+
+    func traceFigures() throws {
         var cluster = try loadCluster(topology)
         let request = try TraceRequest.resolve(
             cluster: cluster, from: from, to: to, proto: .tcp, port: nil, sport: nil, size: 0, ttl: 64, seed: 1)
