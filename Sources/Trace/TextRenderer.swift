@@ -99,8 +99,12 @@ public struct TextRenderer: Sendable {
             return "\(place): dropped: \(reason)"
         case .encapsulate(let place, let vni, let outer):
             let udp = outer.ports.map { " udp \($0.source) > \($0.destination)" } ?? ""
-            return
-                "\(place): vxlan encap vni \(vni): outer \(outer.header.source) > \(outer.header.destination)\(udp), ttl \(outer.header.timeToLive)"
+            var fdb = ""
+            if case .udp(let datagram) = outer.payload, case .vxlan(_, let inner) = datagram.payload {
+                fdb = " fdb \(inner.header.destination) dst \(outer.header.destination):"
+            }
+            return "\(place): vxlan encap vni \(vni):\(fdb) outer \(outer.header.source) > \(outer.header.destination)"
+                + "\(udp), ttl \(outer.header.timeToLive)"
         case .decapsulate(let place, let vni, let from):
             return "\(place): vxlan decap vni \(vni) from \(from)"
         case .routingLoop(let place, let route):
