@@ -3,8 +3,9 @@ import PackageDescription
 
 // Layers (docs/ARCHITECTURE.md): imports only go up this list.
 //   0 NetCore            addresses, prefixes, protocols, simulated time, seeded randomness
-//   1 Wire               header values, parse/emit, checksums, pcap, tcpdump-like printer
+//   1 Wire, YAMLReader   header values, parse/emit, checksums, pcap, tcpdump-like printer; located YAML reading
 //   2 Routing, Trace     routing tables and neighbours; the typed trace tree and its renderers
+//   2 KubeModel          Service, EndpointSlice, Pod, Node from kubectl YAML; the EndpointSlice controller
 //   3 Dataplane, BGP     netns/devices/bridges and the packet engine walking Linux's path; BGP speakers
 //   4 Scenario           topology files → a ready Network
 //   6 kdp                the executable (ArgumentParser commands only)
@@ -25,11 +26,13 @@ let package = Package(
         .target(name: "Routing", dependencies: ["NetCore"]),
         .target(name: "Trace", dependencies: ["NetCore", "Wire", "Routing"]),
         .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace"]),
+        .target(name: "YAMLReader", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "KubeModel", dependencies: ["NetCore", "YAMLReader"]),
         .target(name: "BGP", dependencies: ["NetCore"]),
         .target(
             name: "Scenario",
             dependencies: [
-                "NetCore", "Wire", "Routing", "Dataplane", "BGP", .product(name: "Yams", package: "Yams"),
+                "NetCore", "Wire", "Routing", "Dataplane", "BGP", "YAMLReader",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -44,8 +47,11 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["NetCore", "Wire"]),
         .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
         .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["NetCore", "Routing", "Trace", "Dataplane", "Scenario"]),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane", "YAMLReader", "Scenario"]),
         .testTarget(name: "BGPTests", dependencies: ["NetCore", "BGP"]),
+        .testTarget(name: "KubeModelTests", dependencies: ["NetCore", "YAMLReader", "KubeModel"]),
         .testTarget(name: "CLITests", dependencies: ["kdp"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,88 +1,20 @@
-import Foundation
 import NetCore
-import Yams
+import YAMLReader
 
 /// Reads topology YAML into a `TopologySpec`: syntax, types and field names. Semantic checks (references,
 /// duplicates, overlaps) are `TopologyValidator`'s.
 public enum TopologyLoader {
-    /// Files larger than this are refused before parsing.
+    /// Topology files larger than this are refused before parsing.
     public static let maximumBytes = 64 << 20
 
     /// Loads `path` from disk.
     public static func load(path: String) throws(TopologyError) -> TopologySpec {
-        let text: String
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-            guard size <= maximumBytes else {
-                throw TopologyError(
-                    file: path, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
-            }
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch let error as TopologyError {
-            throw error
-        } catch {
-            throw TopologyError(file: path, line: 0, field: "", problem: .unreadable(Self.reason(error)))
-        }
-        return try parse(text, file: path)
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if !manager.fileExists(atPath: path(of: error) ?? "", isDirectory: &isDirectory) {
-            return "No such file or directory"
-        }
-        if isDirectory.boolValue { return "Is a directory" }
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return nsError.localizedDescription
-    }
-
-    static func path(of error: any Error) -> String? {
-        (error as NSError).userInfo[NSFilePathErrorKey] as? String
+        try parse(try YAMLDocument.read(path: path, maximumBytes: maximumBytes), file: path)
     }
 
     /// Parses topology YAML text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(TopologyError) -> TopologySpec {
-        guard text.utf8.count <= maximumBytes else {
-            throw TopologyError(
-                file: file, line: 0, field: "", problem: .tooLarge(bytes: text.utf8.count, limit: maximumBytes))
-        }
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw TopologyError(file: file, line: 1, field: "", problem: .syntax("the file is empty"))
-            }
-            root = composed
-        } catch let error as TopologyError {
-            throw error
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw TopologyError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
-        }
-        // Each node of a plain document costs at least a couple of bytes; aliases are what can exceed this.
-        let context = YAMLContext(file: file, budget: max(100_000, text.utf8.count))
-        return try decode(YAMLValue(node: root, path: "", context: context))
-    }
-
-    static func syntaxError(_ error: YamlError, file: String) -> TopologyError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let text = context.map { "\($0.text) " } ?? ""
-            return TopologyError(file: file, line: mark.line, field: "", problem: .syntax("\(text)\(problem)"))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return TopologyError(
-                file: file, line: context.mark.line, field: "",
-                problem: .syntax("duplicate keys \(duplicates.joined(separator: ", "))"))
-        default:
-            return TopologyError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
-        }
+        try decode(try YAMLDocument.compose(text, file: file, maximumBytes: maximumBytes))
     }
 
     static func decode(_ root: YAMLValue) throws(TopologyError) -> TopologySpec {

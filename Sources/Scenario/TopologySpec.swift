@@ -1,4 +1,8 @@
 import NetCore
+import YAMLReader
+
+/// Topology problems are located input errors (file, line, field).
+public typealias TopologyError = LocatedError
 
 /// A topology file as written (topologies/*.yaml, schema in docs/topology.md). Every element remembers
 /// its line so that semantic validation can point at it.

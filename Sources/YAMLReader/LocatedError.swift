@@ -1,7 +1,8 @@
-/// A topology (or manifest) file problem, located at a file, line and field path.
+/// A problem in an input file (topology, Kubernetes manifest, proxy configuration), located at a file,
+/// line and field path.
 ///
 /// The CLI prints it as `file:line: field: message` and exits with status 2.
-public struct TopologyError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct LocatedError: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String
     /// 1-based line, or 0 when the problem is the file itself.
     public var line: Int
