@@ -6,6 +6,7 @@ import PackageDescription
 //   1 Wire, YAMLReader   header values, parse/emit, checksums, pcap, tcpdump-like printer; located YAML reading
 //   2 Routing, Trace     routing tables and neighbours; the typed trace tree and its renderers
 //   2 KubeModel          Service, EndpointSlice, Pod, Node from kubectl YAML; the EndpointSlice controller
+//   2 Netfilter          iptables ruleset model, iptables-save/restore parser and printers
 //   3 Dataplane, BGP     netns/devices/bridges and the packet engine walking Linux's path; BGP speakers
 //   4 Scenario           topology files → a ready Network
 //   6 kdp                the executable (ArgumentParser commands only)
@@ -24,11 +25,18 @@ let package = Package(
         .target(name: "NetCore"),
         .target(name: "Wire", dependencies: ["NetCore"]),
         .target(name: "Routing", dependencies: ["NetCore"]),
+        .target(name: "Netfilter", dependencies: ["NetCore", "Wire"]),
         .target(name: "Trace", dependencies: ["NetCore", "Wire", "Routing"]),
         .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace"]),
         .target(name: "YAMLReader", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "KubeModel", dependencies: ["NetCore", "YAMLReader"]),
         .target(name: "BGP", dependencies: ["NetCore"]),
+        .target(
+            name: "KubeProxy",
+            dependencies: [
+                "NetCore", "YAMLReader", "KubeModel", "Netfilter", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Scenario",
             dependencies: [
@@ -39,20 +47,22 @@ let package = Package(
         .executableTarget(
             name: "kdp",
             dependencies: [
-                "NetCore", "Wire", "Routing", "Trace", "Dataplane", "BGP", "Scenario",
+                "NetCore", "Wire", "Routing", "Trace", "Dataplane", "BGP", "Scenario", "YAMLReader", "KubeModel",
+                "Netfilter", "KubeProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "NetCoreTests", dependencies: ["NetCore"]),
         .testTarget(name: "WireTests", dependencies: ["NetCore", "Wire"]),
         .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
+        .testTarget(name: "NetfilterTests", dependencies: ["NetCore", "Wire", "Netfilter"], exclude: ["Fixtures"]),
         .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
         .testTarget(
             name: "ScenarioTests",
             dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane", "YAMLReader", "Scenario"]),
         .testTarget(name: "BGPTests", dependencies: ["NetCore", "BGP"]),
         .testTarget(name: "KubeModelTests", dependencies: ["NetCore", "YAMLReader", "KubeModel"]),
-        .testTarget(name: "CLITests", dependencies: ["kdp"]),
+        .testTarget(name: "CLITests", dependencies: ["kdp", "Netfilter"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,7 @@ struct KDP: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             TraceCommand.self, TopologyCommand.self, ShowCommand.self, BGPCommand.self, BIRDConfigCommand.self,
+            RulesCommand.self,
             BenchCommand.self,
         ]
     )

@@ -1,0 +1,182 @@
+import KubeModel
+import NetCore
+
+/// kube-proxy's iptables sync as a pure function: (service ports with endpoints, node settings) → the
+/// restore payload, rule for rule and byte for byte what `syncProxyRules` writes on a full sync
+/// (reference §5.3). Services are emitted sorted by service port name; kube-proxy's own order is Go map
+/// order, which its tests (and ours) normalise away.
+public struct IptablesCompiler: Sendable {
+    public let config: ProxyConfig
+    /// More endpoints than this in total drops per-endpoint comments (kube-proxy's large cluster mode).
+    public var largeClusterThreshold = 1000
+
+    public init(config: ProxyConfig) { self.config = config }
+
+    static let kubeServices = "KUBE-SERVICES"
+    static let kubeExternalServices = "KUBE-EXTERNAL-SERVICES"
+    static let kubeNodePorts = "KUBE-NODEPORTS"
+    static let kubeForward = "KUBE-FORWARD"
+    static let kubeProxyFirewall = "KUBE-PROXY-FIREWALL"
+    static let kubeFirewall = "KUBE-FIREWALL"
+    static let kubePostrouting = "KUBE-POSTROUTING"
+    static let kubeMarkMasq = "KUBE-MARK-MASQ"
+
+    /// Compiles Services and EndpointSlices (explicit or generated) into the payload.
+    public func compile(services: [Service], slices: [EndpointSlice]) -> IptablesPayload {
+        compile(ports: ServicePortInfo.build(services: services, slices: slices, config: config))
+    }
+
+    public func compile(ports: [ServicePortInfo]) -> IptablesPayload {
+        var sync = SyncState(config: config)
+        let totalEndpoints = ports.reduce(0) { $0 + $1.endpoints.count }
+        sync.largeCluster = totalEndpoints > largeClusterThreshold
+        sync.writeStaticRules()
+        for info in ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) }) {
+            sync.writeService(info)
+        }
+        sync.writeNodePortsTail()
+        sync.writeForwardRules()
+        return sync.payload()
+    }
+}
+
+/// Working state of one sync.
+struct SyncState {
+    let config: ProxyConfig
+    var largeCluster = false
+    var filterRules: [String] = []
+    var natRules: [String] = []
+    var natChains: [String] = []
+    var filterHasFirewall = false
+    /// nat rules grouped so that the output is already in kube-proxy's test order (top-level chains first).
+    var nodePortRules: [String] = []
+    var serviceRules: [String] = []
+    var filterNodePorts: [String] = []
+    var filterServices: [String] = []
+    var filterExternal: [String] = []
+    var filterProxyFirewall: [String] = []
+    var filterForward: [String] = []
+    var filterFirewall: [String] = []
+    var natPerChain: [String: [String]] = [:]
+
+    init(config: ProxyConfig) { self.config = config }
+
+    var mark: String { config.masqueradeMark }
+
+    mutating func nat(_ chain: String, _ line: RuleLine) {
+        switch chain {
+        case IptablesCompiler.kubeNodePorts: nodePortRules.append(line.text)
+        case IptablesCompiler.kubeServices: serviceRules.append(line.text)
+        default: natPerChain[chain, default: []].append(line.text)
+        }
+    }
+
+    mutating func declare(_ chain: String) {
+        if natPerChain[chain] == nil { natPerChain[chain] = [] }
+    }
+
+    /// KUBE-POSTROUTING, KUBE-MARK-MASQ and (IPv4 with localhost node ports) KUBE-FIREWALL.
+    mutating func writeStaticRules() {
+        let postrouting = IptablesCompiler.kubePostrouting
+        var rule = RuleLine(postrouting)
+        rule.add("-m", "mark", "!", "--mark", "\(mark)/\(mark)", "-j", "RETURN")
+        nat(postrouting, rule)
+        rule = RuleLine(postrouting)
+        rule.add("-j", "MARK", "--xor-mark", mark)
+        nat(postrouting, rule)
+        rule = RuleLine(postrouting)
+        rule.comment("kubernetes service traffic requiring SNAT")
+        rule.add("-j", "MASQUERADE")
+        if config.iptablesHasRandomFully { rule.add("--random-fully") }
+        nat(postrouting, rule)
+        rule = RuleLine(IptablesCompiler.kubeMarkMasq)
+        rule.add("-j", "MARK", "--or-mark", mark)
+        nat(IptablesCompiler.kubeMarkMasq, rule)
+        if config.localhostNodePorts {
+            filterHasFirewall = true
+            var firewall = RuleLine(IptablesCompiler.kubeFirewall)
+            firewall.comment("block incoming localnet connections")
+            firewall.add(
+                "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate",
+                "RELATED,ESTABLISHED,DNAT", "-j", "DROP")
+            filterFirewall.append(firewall.text)
+        }
+    }
+
+    /// The last rule of nat KUBE-SERVICES: to KUBE-NODEPORTS for local destinations (or the listed node IPs).
+    mutating func writeNodePortsTail() {
+        let comment = "kubernetes service nodeports; NOTE: this must be the last rule in this chain"
+        guard config.nodePortAddresses != nil else {
+            var rule = RuleLine(IptablesCompiler.kubeServices)
+            rule.comment(comment)
+            rule.add("-m", "addrtype", "--dst-type", "LOCAL")
+            if !config.localhostNodePorts { rule.add("!", "-d", "127.0.0.0/8") }
+            rule.add("-j", IptablesCompiler.kubeNodePorts)
+            serviceRules.append(rule.text)
+            return
+        }
+        for ip in config.nodePortIPs {
+            if ip.isLoopback && !config.localhostNodePorts { continue }
+            var rule = RuleLine(IptablesCompiler.kubeServices)
+            rule.comment(comment)
+            rule.add("-d", "\(ip)", "-j", IptablesCompiler.kubeNodePorts)
+            serviceRules.append(rule.text)
+        }
+    }
+
+    /// KUBE-FORWARD: INVALID drop (unless TCP liberal), marked traffic, RELATED/ESTABLISHED.
+    mutating func writeForwardRules() {
+        let forward = IptablesCompiler.kubeForward
+        if !config.conntrackTCPLiberal {
+            var rule = RuleLine(forward)
+            rule.add("-m", "conntrack", "--ctstate", "INVALID")
+            if config.hasCounter(ProxyConfig.invalidDroppedCounter) {
+                rule.add("-m", "nfacct", "--nfacct-name", ProxyConfig.invalidDroppedCounter)
+            }
+            rule.add("-j", "DROP")
+            filterForward.append(rule.text)
+        }
+        var rule = RuleLine(forward)
+        rule.comment("kubernetes forwarding rules")
+        rule.add("-m", "mark", "--mark", "\(mark)/\(mark)", "-j", "ACCEPT")
+        filterForward.append(rule.text)
+        rule = RuleLine(forward)
+        rule.comment("kubernetes forwarding conntrack rule")
+        rule.add("-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
+        filterForward.append(rule.text)
+    }
+
+    /// The payload in the order kube-proxy's tests sort to: filter then nat; KUBE-NODEPORTS, KUBE-SERVICES,
+    /// then other KUBE-* chains in byte order.
+    func payload() -> IptablesPayload {
+        var payload = IptablesPayload()
+        var filterChains = [
+            IptablesCompiler.kubeNodePorts, IptablesCompiler.kubeServices, IptablesCompiler.kubeExternalServices,
+            IptablesCompiler.kubeForward, IptablesCompiler.kubeProxyFirewall,
+        ]
+        if filterHasFirewall { filterChains.append(IptablesCompiler.kubeFirewall) }
+        payload.filterChains = sortChains(filterChains)
+        var filterByChain: [String: [String]] = [
+            IptablesCompiler.kubeNodePorts: filterNodePorts, IptablesCompiler.kubeServices: filterServices,
+            IptablesCompiler.kubeExternalServices: filterExternal, IptablesCompiler.kubeForward: filterForward,
+            IptablesCompiler.kubeProxyFirewall: filterProxyFirewall,
+        ]
+        if filterHasFirewall { filterByChain[IptablesCompiler.kubeFirewall] = filterFirewall }
+        for chain in payload.filterChains { payload.filterRules += filterByChain[chain] ?? [] }
+        var nat = natPerChain
+        nat[IptablesCompiler.kubeNodePorts] = nodePortRules
+        nat[IptablesCompiler.kubeServices] = serviceRules
+        payload.natChains = sortChains(Array(nat.keys))
+        for chain in payload.natChains { payload.natRules += nat[chain] ?? [] }
+        return payload
+    }
+
+    func sortChains(_ chains: [String]) -> [String] {
+        func rank(_ chain: String) -> Int {
+            if chain == IptablesCompiler.kubeNodePorts { return 0 }
+            if chain == IptablesCompiler.kubeServices { return 1 }
+            return chain.hasPrefix("KUBE-") ? 2 : 3
+        }
+        return chains.sorted { (rank($0), $0) < (rank($1), $1) }
+    }
+}

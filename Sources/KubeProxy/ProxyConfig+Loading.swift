@@ -1,0 +1,86 @@
+import NetCore
+import YAMLReader
+
+extension ProxyConfig {
+    /// Loads a proxy configuration file (the conformance `proxy.yaml` shape). IPv6 entries are ignored
+    /// (this is an IPv4 proxier); unknown keys are ignored so that notes and test metadata can stay.
+    public static func load(path: String) throws(LocatedError) -> ProxyConfig {
+        try parse(try YAMLDocument.read(path: path, maximumBytes: 1 << 20), file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(LocatedError) -> ProxyConfig {
+        let root = try YAMLDocument.compose(text, file: file, maximumBytes: 1 << 20).fields()
+        let mode = try root["mode"].map { (value) throws(LocatedError) in try value.string() } ?? "iptables"
+        guard ["iptables", "ipvs", "nftables"].contains(mode) else {
+            throw (root["mode"] ?? root.owner).error(.invalidValue(mode, expected: "iptables, ipvs or nftables"))
+        }
+        var config = ProxyConfig(nodeName: try root.required("nodeName").string())
+        config.nodeIPs = try addresses(root["nodeIPs"])
+        if let detector = try root["localTrafficDetector"]?.fields() {
+            let kind = try detector["mode"]?.string() ?? "None"
+            switch kind {
+            case "ClusterCIDR":
+                let value = try detector.required("clusterCIDR")
+                let text = try value.string()
+                guard let cidr = IPv4Prefix(text), text.contains("/") else {
+                    throw value.error(.invalidCIDR(text, reason: "expected a.b.c.d/n"))
+                }
+                config.localDetector = .clusterCIDR(cidr.masked)
+            case "None", "":
+                config.localDetector = .none
+            default:
+                throw (detector["mode"] ?? detector.owner).error(.invalidValue(kind, expected: "ClusterCIDR or None"))
+            }
+        }
+        config.masqueradeAll = try flag(root, "masqueradeAll") ?? false
+        config.masqueradeBit =
+            try root["masqueradeBit"].map { (value) throws(LocatedError) in try value.int(in: 0...31) } ?? 14
+        if let value = root["nodePortAddresses"], !value.isNull { config.nodePortAddresses = try prefixes(value) }
+        config.localhostNodePorts = try flag(root, "localhostNodePorts") ?? true
+        config.nfacctCounters = Set(
+            try root["nfacctCounters"]?.sequence().map { (item) throws(LocatedError) in try item.string() } ?? [])
+        config.conntrackTCPLiberal = try flag(root, "conntrackTCPLiberal") ?? false
+        config.iptablesHasRandomFully = try flag(root, "iptablesHasRandomFully") ?? false
+        if let interfaces = try root["networkInterfaces"]?.fields() {
+            for (name, value) in interfaces.entries { config.networkInterfaces[name] = try prefixes(value) }
+        }
+        if let gates = try root["featureGates"]?.fields() {
+            for (name, value) in gates.entries where name != "emulationVersion" {
+                config.featureGates[name] = try value.bool()
+            }
+        }
+        if let tracer = try root["tracer"]?.fields() { config.tracerNodeIPs = try addresses(tracer["nodeIPs"]) }
+        return config
+    }
+
+    static func flag(_ map: YAMLMapping, _ key: String) throws(LocatedError) -> Bool? {
+        guard let value = map[key], !value.isNull else { return nil }
+        return try value.bool()
+    }
+
+    static func addresses(_ value: YAMLValue?) throws(LocatedError) -> [IPv4Address] {
+        var result: [IPv4Address] = []
+        for item in try value?.sequence() ?? [] {
+            let text = try item.string()
+            if text.contains(":") { continue }
+            guard let address = IPv4Address(text) else {
+                throw item.error(.invalidValue(text, expected: "an IPv4 address"))
+            }
+            result.append(address)
+        }
+        return result
+    }
+
+    static func prefixes(_ value: YAMLValue) throws(LocatedError) -> [IPv4Prefix] {
+        var result: [IPv4Prefix] = []
+        for item in try value.sequence() {
+            let text = try item.string()
+            if text.contains(":") { continue }
+            guard text.contains("/"), let prefix = IPv4Prefix(text) else {
+                throw item.error(.invalidCIDR(text, reason: "expected a.b.c.d/n"))
+            }
+            result.append(prefix)
+        }
+        return result
+    }
+}

@@ -1,0 +1,125 @@
+import KubeModel
+import NetCore
+
+/// One endpoint of a service port as kube-proxy sees it.
+public struct EndpointInfo: Hashable, Sendable {
+    public var ip: IPv4Address
+    public var port: UInt16
+    public var isLocal: Bool
+    public var ready: Bool
+    public var serving: Bool
+    public var terminating: Bool
+    /// `ip:port`, the sort key and the SEP hash input.
+    public var text: String
+    /// `KUBE-SEP-…`.
+    public var chain: String
+}
+
+/// One port of one Service with everything a sync needs: names, addresses, policies and its endpoints
+/// (deduplicated by `ip:port` and sorted by that string, as kube-proxy does).
+public struct ServicePortInfo: Sendable {
+    public var service: Service
+    public var port: ServicePort
+    /// `ns/name:port` (or `ns/name` for an unnamed port).
+    public var name: String
+    /// `tcp`, `udp`, `sctp`.
+    public var proto: String
+    public var hash: String
+    public var endpoints: [EndpointInfo]
+    /// LB ingress IPs this proxier programs (ipMode Proxy skipped when LoadBalancerIPMode is on).
+    public var loadBalancerIPs: [IPv4Address]
+
+    public var clusterChain: String { "KUBE-SVC-" + hash }
+    public var localChain: String { "KUBE-SVL-" + hash }
+    public var externalChain: String { "KUBE-EXT-" + hash }
+    public var firewallChain: String { "KUBE-FW-" + hash }
+
+    /// NodePort, externalIP or LB IP present.
+    public var isExternallyAccessible: Bool {
+        port.nodePort != nil || !loadBalancerIPs.isEmpty || !service.externalIPs.isEmpty
+    }
+
+    /// Every service port with a cluster IP, with its endpoints from `slices`.
+    public static func build(services: [Service], slices: [EndpointSlice], config: ProxyConfig) -> [ServicePortInfo] {
+        var slicesByService: [String: [EndpointSlice]] = [:]
+        for slice in slices { slicesByService[slice.serviceKey, default: []].append(slice) }
+        var result: [ServicePortInfo] = []
+        for service in services {
+            guard let _ = service.clusterIP, !service.isHeadless else { continue }
+            let lbIPs =
+                service.type == .loadBalancer
+                ? service.loadBalancerIngress.filter { !config.loadBalancerIPModeEnabled || $0.ipMode != "Proxy" }.map(
+                    \.ip)
+                : []
+            for port in service.ports {
+                let name = port.name.isEmpty ? service.key : "\(service.key):\(port.name)"
+                let proto = "\(port.proto)"
+                let endpoints = collect(
+                    slicesByService[service.key] ?? [], port: port, name: name, proto: proto, config: config)
+                result.append(
+                    ServicePortInfo(
+                        service: service, port: port, name: name, proto: proto,
+                        hash: ChainNames.servicePortHash(name, proto: proto), endpoints: endpoints,
+                        loadBalancerIPs: lbIPs))
+            }
+        }
+        return result
+    }
+
+    static func collect(_ slices: [EndpointSlice], port: ServicePort, name: String, proto: String, config: ProxyConfig)
+        -> [EndpointInfo]
+    {
+        var seen: Set<String> = []
+        var endpoints: [EndpointInfo] = []
+        for slice in slices {
+            guard let slicePort = slice.ports.first(where: { $0.name == port.name && $0.proto == port.proto }),
+                let number = slicePort.port
+            else { continue }
+            for endpoint in slice.endpoints {
+                guard let ip = endpoint.addresses.first else { continue }
+                let text = "\(ip):\(number)"
+                guard seen.insert(text).inserted else { continue }
+                endpoints.append(
+                    EndpointInfo(
+                        ip: ip, port: number, isLocal: endpoint.nodeName == config.nodeName,
+                        ready: endpoint.conditions.isReady,
+                        serving: endpoint.conditions.isServing, terminating: endpoint.conditions.isTerminating,
+                        text: text,
+                        chain: ChainNames.endpointChain(name, proto: proto, endpoint: text)))
+            }
+        }
+        return endpoints.sorted { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
+    }
+}
+
+/// kube-proxy's `CategorizeEndpoints`: which endpoints serve cluster traffic, which serve local-policy
+/// traffic, and whether the service has any at all. Topology hints are not modelled (no slice carries them
+/// here), so cluster endpoints are not filtered by zone or node.
+public struct EndpointCategories: Sendable {
+    public var cluster: [EndpointInfo]
+    public var local: [EndpointInfo]
+    /// Every endpoint a chain is written for (cluster ∪ local, in endpoint order).
+    public var reachable: [EndpointInfo]
+    public var hasAny: Bool
+
+    public init(_ info: ServicePortInfo) {
+        let usesCluster =
+            info.service.internalTrafficPolicy == .cluster
+            || info.service.externalTrafficPolicy == .cluster
+                && info.isExternallyAccessible
+        let usesLocal =
+            info.service.internalTrafficPolicy == .local
+            || info.service.externalTrafficPolicy == .local
+                && info.isExternallyAccessible
+        let all = info.endpoints
+        var clusterSet = all.filter(\.ready)
+        if clusterSet.isEmpty { clusterSet = all.filter { $0.serving && $0.terminating } }
+        var localSet = all.filter { $0.isLocal && $0.ready }
+        if localSet.isEmpty { localSet = all.filter { $0.isLocal && $0.serving && $0.terminating } }
+        cluster = usesCluster ? clusterSet : []
+        local = usesLocal ? localSet : []
+        hasAny = !clusterSet.isEmpty || !localSet.isEmpty
+        let chosen = Set(cluster.map(\.text)).union(local.map(\.text))
+        reachable = all.filter { chosen.contains($0.text) }
+    }
+}
