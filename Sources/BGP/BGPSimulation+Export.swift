@@ -66,8 +66,7 @@ extension BGPSimulation {
             return attributes
         }
         if isExternal(index, source) {
-            attributes.nextHop = peer.localAddress  // next hop self towards iBGP for eBGP-learned routes
-            return attributes
+            return attributes  // eBGP-learned routes keep their next hop towards iBGP peers (BIRD's default)
         }
         guard let cluster = speaker.clusterID else { return nil }  // iBGP split horizon
         let fromClient = peerByIndex[index][source]?.isClient ?? false

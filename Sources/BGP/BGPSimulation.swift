@@ -145,7 +145,10 @@ public struct BGPSimulation: Sendable {
         if !changed.isEmpty { dirty[index, default: []].formUnion(changed) }
     }
 
-    /// RFC 4271 §9.1.2.2 order, with RFC 4456's cluster-list length, as far as the attributes modelled go.
+    /// RFC 4271 §9.1.2.2 order (local preference, AS path length, origin, eBGP over iBGP, lowest BGP
+    /// identifier — the ORIGINATOR_ID when present — then peer address), with RFC 4456 §9's shorter
+    /// CLUSTER_LIST inserted between the identifier and the peer address, as BIRD does. MED and IGP cost are
+    /// not modelled (no speaker sets MED; next hops are not weighed).
     func better(_ a: BGPRoute, than b: BGPRoute, at index: Int) -> Bool {
         let x = a.attributes
         let y = b.attributes
@@ -155,12 +158,12 @@ public struct BGPSimulation: Sendable {
         let aExternal = a.learnedFrom.map { isExternal(index, $0) } ?? false
         let bExternal = b.learnedFrom.map { isExternal(index, $0) } ?? false
         if aExternal != bExternal { return aExternal }
-        if x.clusterList.count != y.clusterList.count { return x.clusterList.count < y.clusterList.count }
         let aID = x.originatorID ?? a.learnedFrom.map { topology.speakers[$0].routerID } ?? .any
         let bID = y.originatorID ?? b.learnedFrom.map { topology.speakers[$0].routerID } ?? .any
         if aID != bID { return aID < bID }
-        let aPeer = a.learnedFrom.map { topology.speakers[$0].routerID } ?? .any
-        let bPeer = b.learnedFrom.map { topology.speakers[$0].routerID } ?? .any
+        if x.clusterList.count != y.clusterList.count { return x.clusterList.count < y.clusterList.count }
+        let aPeer = a.learnedFrom.flatMap { peerByIndex[index][$0]?.remoteAddress } ?? .any
+        let bPeer = b.learnedFrom.flatMap { peerByIndex[index][$0]?.remoteAddress } ?? .any
         return aPeer < bPeer
     }
 

@@ -37,7 +37,12 @@ extension Walk {
             return false
         }
         guard !devices.isEmpty else { return false }
-        guard case .vxlan(let header, let inner) = datagram.payload,
+        guard case .vxlan(let header, let inner) = datagram.payload else {
+            // vxlan_rcv drops datagrams without a valid VXLAN header (I flag clear, too short).
+            record(.dropped(place(netns), .vxlanMalformed(port: port)))
+            return true
+        }
+        guard
             let device = devices.first(where: {
                 if case .vxlan(let config) = $0.kind { return config.vni == header.vni }
                 return false

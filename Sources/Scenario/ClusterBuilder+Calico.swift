@@ -65,18 +65,29 @@ extension ClusterBuilder {
         for (speakerIndex, speaker) in topology.speakers.enumerated() {
             guard let netns = nodes[speaker.name] ?? routers[speaker.name] else { continue }
             for prefix in speaker.originated {
-                try? network.addRoute(Route(type: .blackhole, destination: prefix, proto: .bird), in: netns)
+                installBIRD(
+                    Route(type: .blackhole, destination: prefix, proto: .bird), speaker: speaker.name, in: netns)
             }
             for route in simulation.routes(of: speakerIndex) where route.learnedFrom != nil {
                 guard let kernelRoute = resolve(route, in: netns) else {
                     unresolved.append((speaker.name, route.prefix, route.attributes.nextHop))
                     continue
                 }
-                try? network.addRoute(kernelRoute, in: netns)
+                installBIRD(kernelRoute, speaker: speaker.name, in: netns)
             }
         }
         bgp = ClusterBGP(
             topology: topology, simulation: simulation, convergence: stats, speakerIndex: index, unresolved: unresolved)
+    }
+
+    /// Adds a route BIRD exports; one the kernel refuses is recorded as a setup failure at the speaker.
+    mutating func installBIRD(_ route: Route, speaker: String, in netns: NetnsID) {
+        do { try network.addRoute(route, in: netns) } catch {
+            let node = spec.nodes.first { $0.name == speaker }
+            let router = spec.routers.first { $0.name == speaker }
+            failures.append(
+                kernelError(node?.line ?? router?.line ?? 0, node?.fieldPath ?? router?.fieldPath ?? speaker, error))
+        }
     }
 
     /// BIRD `gateway recursive`: a next hop on a connected subnet is used as is; otherwise the kernel route

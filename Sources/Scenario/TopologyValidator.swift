@@ -120,7 +120,7 @@ private struct Checker {
                 .overlappingCIDR(
                     "\(node.podCIDR)", other: "\(segment.cidr)", otherField: "segments[\(segmentIndex)].cidr"))
         }
-        if node.podCIDR.length > 30 {
+        if spec.cni.plugin != .calico, node.podCIDR.length > 30 {
             fail(
                 node.line, field,
                 .invalidCIDR("\(node.podCIDR)", reason: "too small for a gateway and pods (at most /30)"))
@@ -215,6 +215,13 @@ extension Checker {
             guard let pool = cni.ipPool else {
                 fail(cniLine, "cni.ipPool", .missingField)
                 return
+            }
+            for node in spec.nodes where node.podCIDR.length != cni.blockSize {
+                fail(
+                    node.line, "\(node.fieldPath).podCIDR",
+                    .invalidCIDR(
+                        "\(node.podCIDR)",
+                        reason: "a Calico node's podCIDR is its IPAM block: /\(cni.blockSize) (cni.blockSize)"))
             }
             for node in spec.nodes where !pool.contains(node.podCIDR.address) || node.podCIDR.length < pool.length {
                 fail(

@@ -39,6 +39,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
     case vxlanNoForwardingEntry(MACAddress)
     /// A datagram arrived on a VXLAN port with a VNI no device of the namespace carries.
     case vxlanUnknownVNI(port: UInt16)
+    /// A datagram to a VXLAN port that is not VXLAN (no valid header).
+    case vxlanMalformed(port: UInt16)
     /// An ARP request nobody else handles (not for an address of ours).
     case arpNotForUs(IPv4Address)
     /// No device in the network matches.
@@ -64,6 +66,7 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .noReceiver(let segment): "no other device on segment \(segment)"
         case .vxlanNoForwardingEntry(let mac): "VXLAN FDB has no entry for \(mac): not encapsulated"
         case .vxlanUnknownVNI(let port): "VXLAN datagram on udp/\(port) with a VNI no device carries"
+        case .vxlanMalformed(let port): "datagram to the VXLAN port udp/\(port) is not VXLAN: dropped by vxlan_rcv"
         case .arpNotForUs(let address): "ARP request for \(address): not ours"
         case .noSuchDevice(let name): "no such device \(name)"
         }
@@ -98,6 +101,7 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .noReceiver: "no-receiver"
         case .vxlanNoForwardingEntry: "vxlan-no-fdb-entry"
         case .vxlanUnknownVNI: "vxlan-unknown-vni"
+        case .vxlanMalformed: "vxlan-malformed"
         case .arpNotForUs: "arp-not-for-us"
         case .noSuchDevice: "no-such-device"
         }

@@ -50,7 +50,10 @@ public struct TextRenderer: Sendable {
                 lines.append(pad + "\(place.netns): sends ICMP \(PacketPrinter.describe(message)) to the sender")
                 render(walk, depth: depth + 1, into: &lines)
             default:
-                if let line = line(for: event) { lines.append(pad + line) }
+                if let line = line(for: event) {
+                    // A VXLAN frame prints on two lines; keep the inner one under its event.
+                    lines.append(pad + line.replacingNewlines(with: "\n" + pad + "    "))
+                }
             }
         }
     }
@@ -130,5 +133,11 @@ public struct TextRenderer: Sendable {
         case .flood(let ports): return "\(head), fdb miss → flood \(ports.joined(separator: " "))"
         case .filteredIngress(let out): return "\(head), fdb hit → \(out) = ingress port, hairpin off: not sent back"
         }
+    }
+}
+
+extension String {
+    func replacingNewlines(with replacement: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

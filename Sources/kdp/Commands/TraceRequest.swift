@@ -59,9 +59,10 @@ struct TraceRequest {
         var random = SeededRandom(seed: seed)
         // Linux ip_local_port_range default: 32768-60999.
         let sourcePort = UInt16(sport ?? Int.random(in: 32768...60999, using: &random))
-        let mtu =
-            network.namespace(sender.netns).devices.map { network.device($0) }.first { $0.kind != .loopback }?.mtu
-            ?? 1500
+        // The socket's MSS comes from the MTU of the device the route to the destination uses.
+        let outDevice = network.namespace(sender.netns).routing.lookup(destination, source: nil)?.route.device
+            .flatMap { network.device(named: $0, in: sender.netns) }
+        let mtu = outDevice?.mtu ?? 1500
         let packet = PacketFactory.make(
             proto: proto, source: .any, destination: destination,
             sourcePort: proto == .icmp ? UInt16(truncatingIfNeeded: seed) : sourcePort,
