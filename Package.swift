@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Routing", dependencies: ["NetCore"]),
         .target(name: "Netfilter", dependencies: ["NetCore", "Wire"]),
         .target(name: "Trace", dependencies: ["NetCore", "Wire", "Routing"]),
-        .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace"]),
+        .target(name: "Dataplane", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Netfilter"]),
         .target(name: "YAMLReader", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "KubeModel", dependencies: ["NetCore", "YAMLReader"]),
         .target(name: "BGP", dependencies: ["NetCore"]),
@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["NetCore", "Wire"]),
         .testTarget(name: "RoutingTests", dependencies: ["NetCore", "Routing"]),
         .testTarget(name: "NetfilterTests", dependencies: ["NetCore", "Wire", "Netfilter"], exclude: ["Fixtures"]),
-        .testTarget(name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane"]),
+        .testTarget(
+            name: "DataplaneTests", dependencies: ["NetCore", "Wire", "Routing", "Trace", "Netfilter", "Dataplane"]),
         .testTarget(
             name: "ScenarioTests",
             dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane", "YAMLReader", "Scenario"]),

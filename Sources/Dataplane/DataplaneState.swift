@@ -1,4 +1,5 @@
 import NetCore
+import Netfilter
 import Routing
 
 /// Learned state: neighbour caches, bridge FDBs and the simulated clock. Separate from the configured
@@ -10,6 +11,10 @@ public struct DataplaneState: Hashable, Sendable {
     public var fdb: [DeviceID: ForwardingDatabase]
     /// The simulated clock.
     public var now: Instant
+    /// Conntrack table per namespace, indexed by `NetnsID.rawValue`.
+    public var conntrack: [ConntrackTable]
+    /// xt_recent lists per namespace.
+    public var recent: [RecentTable]
 
     /// Fresh state for `network`: empty neighbour caches, FDBs holding only the local entries (the bridge's
     /// own MAC and each port's MAC, as `bridge fdb show` lists them `permanent`).
@@ -17,6 +22,8 @@ public struct DataplaneState: Hashable, Sendable {
         neighbors = Array(repeating: NeighborTable(), count: network.namespaces.count)
         fdb = [:]
         self.now = now
+        conntrack = Array(repeating: ConntrackTable(), count: network.namespaces.count)
+        recent = Array(repeating: RecentTable(), count: network.namespaces.count)
         for netns in network.namespaces {
             for entry in netns.permanentNeighbors {
                 if let mac = entry.mac {

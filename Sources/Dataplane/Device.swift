@@ -1,4 +1,5 @@
 import NetCore
+import Netfilter
 import Routing
 import Wire
 
@@ -139,6 +140,10 @@ public struct NetworkNamespace: Hashable, Sendable {
     public var listeners: [Listener] = []
     /// Static neighbour entries (`ip neigh replace … nud permanent`), copied into the learned state.
     public var permanentNeighbors: [NeighborEntry] = []
+    /// The namespace's iptables ruleset; nil when nothing loaded netfilter (no conntrack either).
+    public var ruleset: RuleIndex?
+    /// `net.bridge.bridge-nf-call-iptables`: bridged IPv4 frames traverse the iptables hooks.
+    public var bridgeCallsIPTables = true
 
     public init(id: NetnsID, name: String, role: NetnsRole) {
         self.id = id

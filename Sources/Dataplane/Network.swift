@@ -1,4 +1,5 @@
 import NetCore
+import Netfilter
 import Routing
 
 /// Errors building a network (programming the emulated kernel), in the kernel's words.
@@ -148,6 +149,16 @@ public struct Network: Hashable, Sendable {
     /// Adds a listening socket.
     public mutating func addListener(_ listener: Listener, in netns: NetnsID) {
         namespaces[netns.rawValue].listeners.append(listener)
+    }
+
+    /// Equivalent to: `ip netns exec NS iptables-restore < RULES` (the whole ruleset of the namespace).
+    public mutating func setRuleset(_ ruleset: Ruleset?, in netns: NetnsID) {
+        namespaces[netns.rawValue].ruleset = ruleset.map(RuleIndex.init)
+    }
+
+    /// Equivalent to: `sysctl -w net.bridge.bridge-nf-call-iptables=0|1` (per netns in recent kernels).
+    public mutating func setBridgeCallsIPTables(_ on: Bool, in netns: NetnsID) {
+        namespaces[netns.rawValue].bridgeCallsIPTables = on
     }
 
     /// Equivalent to: `ip neigh replace ADDRESS lladdr MAC dev DEV nud permanent`.

@@ -5,52 +5,73 @@ import Wire
 
 extension Walk {
     /// A socket in `netns` sends `packet` (source `0.0.0.0` means "let routing choose").
-    /// Linux: `ip_route_output_key` → `ip_local_out` → `ip_output`.
+    /// Linux: `ip_route_output_key` → `ip_local_out` (OUTPUT hook; a rewritten destination is routed again,
+    /// `ip_route_me_harder`) → `ip_output`.
     func ipLocalOut(_ netns: NetnsID, _ packet: IPv4Packet) {
         var packet = packet
-        let ns = network.namespace(netns)
-        let source = packet.header.source == .any ? nil : packet.header.source
-        let match = ns.routing.lookup(packet.header.destination, source: source)
-        record(
-            .routeLookup(
-                place(netns), direction: .output, destination: packet.header.destination, route: match?.route,
-                table: match?.table))
-        guard let route = match?.route else {
-            record(.dropped(place(netns), .noRoute(packet.header.destination)))
-            return
+        guard var route = routeOutput(netns, &packet) else { return }
+        let destination = packet.header.destination
+        let outName = route.device ?? "lo"
+        let outDevice = route.device.flatMap { network.device(named: $0, in: netns)?.id }
+        guard let hooked = nfHook(.output, netns, packet, outName: outName, outDevice: outDevice) else { return }
+        packet = hooked
+        if packet.header.destination != destination {
+            guard let rerouted = routeOutput(netns, &packet) else { return }
+            route = rerouted
         }
         switch route.type {
         case .local, .broadcast:
-            let lo = ns.devices[0]
-            if packet.header.source == .any { packet.header.source = packet.header.destination }
+            let lo = network.namespace(netns).devices[0]
             record(.link(from: place(netns, lo), to: place(netns, lo), medium: "loopback"))
             ipLocalDeliver(netns, lo, packet)
             return
-        case .blackhole:
-            record(.dropped(place(netns), .blackhole(route: route.description)))
-            return
-        case .unreachable:
-            record(.dropped(place(netns), .unreachableRoute(route: route.description)))
-            return
-        case .prohibit:
-            record(.dropped(place(netns), .prohibitRoute(route: route.description)))
-            return
-        case .unicast, .throw:
+        default:
             break
         }
         guard let deviceName = route.device, let out = network.device(named: deviceName, in: netns) else {
             record(.dropped(place(netns), .noSuchDevice(route.device ?? "(none)")))
             return
         }
-        if packet.header.source == .any {
-            packet.header.source =
-                route.source ?? selectSource(out.id, toward: route.gateway ?? packet.header.destination)
-        }
         if packet.header.dontFragment, packet.totalLength > out.mtu {
             record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
             return
         }
         ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: false)
+    }
+
+    /// The output route for a locally generated packet (recorded), its source chosen when unset; nil when
+    /// the packet cannot be sent (no route, or a blackhole/unreachable/prohibit route: the socket's error).
+    func routeOutput(_ netns: NetnsID, _ packet: inout IPv4Packet) -> Route? {
+        let source = packet.header.source == .any ? nil : packet.header.source
+        let match = network.namespace(netns).routing.lookup(packet.header.destination, source: source)
+        record(
+            .routeLookup(
+                place(netns), direction: .output, destination: packet.header.destination, route: match?.route,
+                table: match?.table))
+        guard let route = match?.route else {
+            record(.dropped(place(netns), .noRoute(packet.header.destination)))
+            return nil
+        }
+        switch route.type {
+        case .local, .broadcast:
+            if packet.header.source == .any { packet.header.source = route.source ?? packet.header.destination }
+            return route
+        case .blackhole:
+            record(.dropped(place(netns), .blackhole(route: route.description)))
+            return nil
+        case .unreachable:
+            record(.dropped(place(netns), .unreachableRoute(route: route.description)))
+            return nil
+        case .prohibit:
+            record(.dropped(place(netns), .prohibitRoute(route: route.description)))
+            return nil
+        case .unicast, .throw:
+            if packet.header.source == .any, let name = route.device, let out = network.device(named: name, in: netns) {
+                packet.header.source =
+                    route.source ?? selectSource(out.id, toward: route.gateway ?? packet.header.destination)
+            }
+            return route
+        }
     }
 
     /// The packet with its source filled in when it is `0.0.0.0`: the output route's `src`, else the
@@ -93,6 +114,13 @@ extension Walk {
         }
         record(.receive(place(device), frame))
         let netns = dev.netns
+        var packet = packet
+        if skb.preroutingDone {
+            skb.preroutingDone = false  // br_netfilter ran PREROUTING at the bridge (ip_sabotage_in)
+        } else {
+            guard let hooked = nfHook(.prerouting, netns, packet, inName: dev.name) else { return }
+            packet = hooked
+        }
         let match = network.namespace(netns).routing.lookup(packet.header.destination, source: packet.header.source)
         record(
             .routeLookup(
@@ -169,6 +197,11 @@ extension Walk {
             .forward(
                 place(netns), from: network.device(device).name, to: out.name, ttlBefore: before,
                 ttlAfter: packet.header.timeToLive))
+        guard let hooked = nfHook(.forward, netns, packet, inName: network.device(device).name, outName: out.name)
+        else {
+            return
+        }
+        packet = hooked
         ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: true)
     }
 
@@ -176,6 +209,7 @@ extension Walk {
     /// A failed resolution drops the packet; a forwarded one also earns the sender ICMP host unreachable.
     func ipOutput(_ netns: NetnsID, out: DeviceID, nextHop: IPv4Address, _ packet: IPv4Packet, forwarded: Bool) {
         let dev = network.device(out)
+        guard let packet = nfHook(.postrouting, netns, packet, outName: dev.name, outDevice: out) else { return }
         let mac: MACAddress
         switch neighResolve(netns, out, nextHop, sourceHint: packet.header.source) {
         case .some(let resolved): mac = resolved
@@ -196,6 +230,7 @@ extension Walk {
     /// Local delivery. Linux: `ip_local_deliver` → INPUT → the protocol's receive (`icmp_rcv`,
     /// `tcp_v4_rcv`, `udp_rcv`), which finds a socket or answers RST / port unreachable.
     func ipLocalDeliver(_ netns: NetnsID, _ device: DeviceID, _ packet: IPv4Packet) {
+        guard let packet = nfHook(.input, netns, packet, inName: network.device(device).name) else { return }
         let ns = network.namespace(netns)
         let here = place(netns, device)
         let ttl = packet.header.timeToLive
@@ -253,8 +288,10 @@ extension Walk {
                 payload: .icmp(message)),
             in: netns)
         let walk = branch("ICMP error to \(packet.header.source)") {
-            record(.originate(place(netns), error))
-            ipLocalOut(netns, error)
+            withFreshSKB {
+                record(.originate(place(netns), error))
+                ipLocalOut(netns, error)
+            }
         }
         record(.icmpError(place(netns), message, walk: walk))
     }

@@ -25,6 +25,7 @@ extension Walk {
                 return
             }
             record(.link(from: place(device), to: place(peer), medium: "veth"))
+            skb.scrub(crossingNamespaces: peerDev.netns != dev.netns)
             netifReceive(peer, frame)
         case .ethernet(let segment):
             record(.transmit(place(device), frame))
@@ -48,6 +49,7 @@ extension Walk {
         let owner = others.first { network.device($0).mac == frame.header.destination }
         let receivers = frame.header.destination.isMulticast ? others : owner.map { [$0] } ?? others
         let medium = "segment \(seg.name)"
+        skb.scrub(crossingNamespaces: true)
         if receivers.count == 1, let only = receivers.first {
             record(.link(from: place(sender), to: place(only), medium: medium))
             netifReceive(only, frame)
@@ -106,6 +108,11 @@ extension Walk {
         let now = state.now
         let learned = state.fdb[bridge, default: ForwardingDatabase()].learn(frame.header.source, port: port, now: now)
         let learnedMAC = learned ? frame.header.source : nil
+        var frame = frame
+        if brNetfilterActive(bridge), frame.ipv4 != nil, !frame.header.destination.isMulticast {
+            guard let hooked = brNFPreRouting(bridge: bridge, port: port, frame) else { return }
+            frame = hooked
+        }
         let bridgePlace = place(bridge)
         let portName = network.device(port).name
         let destination = frame.header.destination
@@ -129,7 +136,9 @@ extension Walk {
                     bridgePlace, port: portName, learned: learnedMAC,
                     decision: .flood(ports: targets.map { network.device($0).name })))
             let copies = targets.map { target in
-                branch("flood to \(network.device(target).name)") { devQueueXmit(target, frame) }
+                branch("flood to \(network.device(target).name)") {
+                    brForward(bridge: bridge, from: port, to: target, frame)
+                }
             }
             if copies.isEmpty {
                 record(.dropped(bridgePlace, .notForThisHost(destination)))
@@ -151,7 +160,7 @@ extension Walk {
             return
         }
         record(.bridge(bridgePlace, port: portName, learned: learnedMAC, decision: .forward(port: out.name)))
-        devQueueXmit(entry.port, frame)
+        brForward(bridge: bridge, from: port, to: entry.port, frame)
     }
 
     /// Transmit on the bridge device itself (the host stack sending out `cni0`). Linux: `br_dev_xmit`.

@@ -30,7 +30,7 @@ extension Walk {
         let frame = EthernetFrame(
             header: EthernetHeader(destination: .broadcast, source: dev.mac, etherType: .arp), payload: .arp(request))
         let exchange = branch("ARP who-has \(nextHop)") {
-            inNewJourney { devQueueXmit(device, frame) }
+            withFreshSKB { inNewJourney { devQueueXmit(device, frame) } }
         }
         if let entry = state.neighbors[netns.rawValue].lookup(nextHop, device: dev.name, now: state.now),
             let mac = entry.mac,

@@ -24,6 +24,7 @@ extension Walk {
             record(.dropped(place(device), .noSuchDevice(config.underlay)))
             return
         }
+        skb.scrub(crossingNamespaces: false)  // iptunnel_xmit scrubs the skb: the outer packet is a new flow
         ipLocalOut(dev.netns, outer)
     }
 
@@ -52,6 +53,7 @@ extension Walk {
             return true
         }
         record(.decapsulate(place(device.id), vni: header.vni, from: packet.header.source))
+        skb.scrub(crossingNamespaces: false)
         netifReceive(device.id, inner)
         return true
     }

@@ -1,4 +1,5 @@
 import NetCore
+import Netfilter
 import Routing
 import Trace
 import Wire
@@ -21,6 +22,10 @@ final class Walk {
     private var steps = 0
     /// Upper bound on recorded events for one trace; reaching it reports a loop.
     let stepBudget: Int
+    /// The kernel metadata travelling with the packet being walked (`sk_buff` fields beside the headers).
+    var skb = SKBMeta()
+    /// Decides `-m statistic` matches.
+    var chooser: WalkChooser
     private(set) var budgetExhausted = false
 
     struct ForwardKey: Hashable {
@@ -36,7 +41,11 @@ final class Walk {
         var device: DeviceID
     }
 
-    init(network: Network, state: DataplaneState, stepBudget: Int = 20_000) {
+    init(
+        network: Network, state: DataplaneState, chooser: WalkChooser = .seeded(SeededChooser(seed: 1)),
+        stepBudget: Int = 20_000
+    ) {
+        self.chooser = chooser
         self.network = network
         self.state = state
         self.stepBudget = stepBudget
@@ -67,11 +76,22 @@ final class Walk {
         return true
     }
 
-    /// Runs `body` recording into a new branch and returns that branch (not yet attached).
+    /// Runs `body` recording into a new branch and returns that branch (not yet attached). The packet's
+    /// metadata is restored afterwards, so sibling branches (flood copies) each start from the same skb.
     func branch(_ label: String?, _ body: () -> Void) -> TraceBranch {
         branches.append(TraceBranch(label: label))
+        let saved = skb
         body()
+        skb = saved
         return branches.removeLast()
+    }
+
+    /// Runs `body` for a different packet (an ARP exchange, an ICMP error) with fresh metadata.
+    func withFreshSKB(_ body: () -> Void) {
+        let saved = skb
+        skb = SKBMeta()
+        body()
+        skb = saved
     }
 
     /// Runs `body` as a new L2 journey (a frame emitted by an IP stack, bridged and flooded within it),

@@ -34,12 +34,12 @@ public struct FlowResult: Hashable, Sendable {
 /// model (`--rcheck`, `--mark`, `--ctstate`) never match. The full netfilter engine (conntrack, marks,
 /// affinity) is what `kdp trace` uses; this is the contract kube-proxy's tests define.
 public struct KubeProxyTracer: Sendable {
-    public let ruleset: Ruleset
+    public let index: RuleIndex
     /// 127.0.0.1 and the node's addresses: `--src-type/--dst-type LOCAL` means "in this set".
     public let localIPs: Set<IPv4Address>
 
     public init(ruleset: Ruleset, nodeIPs: [IPv4Address]) {
-        self.ruleset = ruleset
+        index = RuleIndex(ruleset)
         localIPs = Set(nodeIPs + [IPv4Address(127, 0, 0, 1)])
     }
 
@@ -71,7 +71,7 @@ public struct KubeProxyTracer: Sendable {
 
     /// Runs a chain; true when it reached a terminal verdict.
     func run(_ chainName: String, table: NetfilterTable.Name, _ state: inout TraceState) -> Bool {
-        guard state.depth < 64, let chain = ruleset.chain(chainName, in: table) else { return false }
+        guard state.depth < 64, let chain = index.chain(chainName, in: table) else { return false }
         state.depth += 1
         defer { state.depth -= 1 }
         for rule in chain.rules {

@@ -33,6 +33,10 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
     case loop(String)
     /// The bridge would send the frame back out its ingress port, which has hairpin mode off.
     case hairpinOff(port: String)
+    /// An iptables rule (or a DROP policy) dropped the packet.
+    case netfilterDrop(table: String, chain: String, rule: Int, text: String)
+    /// An iptables REJECT rule: dropped, and the sender gets `with` (ICMP or a TCP reset).
+    case netfilterReject(table: String, chain: String, rule: Int, text: String, with: String)
     /// No other device is attached to the segment.
     case noReceiver(segment: String)
     /// The VXLAN device has no FDB entry for the inner destination MAC (flannel runs without L2MISS).
@@ -64,6 +68,10 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .loop(let place): "loop detected at \(place)"
         case .hairpinOff(let port): "the frame's destination is behind its ingress port \(port) and hairpin is off"
         case .noReceiver(let segment): "no other device on segment \(segment)"
+        case .netfilterDrop(let table, let chain, let rule, let text):
+            "dropped by iptables -t \(table) \(chain) rule \(rule): \(text)"
+        case .netfilterReject(let table, let chain, let rule, let text, let with):
+            "rejected (\(with)) by iptables -t \(table) \(chain) rule \(rule): \(text)"
         case .vxlanNoForwardingEntry(let mac): "VXLAN FDB has no entry for \(mac): not encapsulated"
         case .vxlanUnknownVNI(let port): "VXLAN datagram on udp/\(port) with a VNI no device carries"
         case .vxlanMalformed(let port): "datagram to the VXLAN port udp/\(port) is not VXLAN: dropped by vxlan_rcv"
@@ -99,6 +107,8 @@ public enum DropReason: Hashable, Sendable, CustomStringConvertible {
         case .loop: "loop"
         case .hairpinOff: "hairpin-off"
         case .noReceiver: "no-receiver"
+        case .netfilterDrop: "netfilter-drop"
+        case .netfilterReject: "netfilter-reject"
         case .vxlanNoForwardingEntry: "vxlan-no-fdb-entry"
         case .vxlanUnknownVNI: "vxlan-unknown-vni"
         case .vxlanMalformed: "vxlan-malformed"

@@ -139,6 +139,24 @@ public enum JSONRenderer {
             return make("encapsulate", place, [("vni", .number(Int(vni))), ("outer", packet(outer))])
         case .decapsulate(let place, let vni, let from):
             return make("decapsulate", place, [("vni", .number(Int(vni))), ("from", .string("\(from)"))])
+        case .netfilter(let place, let hook, let table, let chain, let rule, let text):
+            return make(
+                "netfilter", place,
+                [
+                    ("hook", .string(hook)), ("table", .string(table)), ("chain", .string(chain)),
+                    ("rule", .number(rule)), ("text", .string(text)),
+                ])
+        case .conntrack(let place, let hook, let state, let entry, let created):
+            return make(
+                "conntrack", place,
+                [
+                    ("hook", .string(hook)), ("state", .string(state)), ("entry", .string(entry)),
+                    ("created", .bool(created)),
+                ])
+        case .nat(let place, let hook, let kind, let from, let to):
+            return make(
+                "nat", place,
+                [("hook", .string(hook)), ("kind", .string(kind)), ("from", .string(from)), ("to", .string(to))])
         case .routingLoop(let place, let route):
             return make("routing-loop", place, [("route", .string(route.description))])
         case .dropped(let place, let reason):

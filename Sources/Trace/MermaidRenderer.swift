@@ -39,6 +39,8 @@ public enum MermaidRenderer {
                     "    Note over \(id(place.netns)): vxlan encap vni \(vni) → \(outer.header.destination)")
             case .decapsulate(let place, let vni, _):
                 body.append("    Note over \(id(place.netns)): vxlan decap vni \(vni)")
+            case .nat(let place, let hook, let kind, let from, let to):
+                body.append("    Note over \(id(place.netns)): \(escape("\(hook) \(kind) \(from) → \(to)"))")
             case .forward(let place, _, _, let before, let after):
                 body.append("    Note over \(id(place.netns)): forward, ttl \(before)→\(after)")
             case .fork(let branches):

@@ -84,6 +84,12 @@ public indirect enum TraceEvent: Hashable, Sendable {
     case encapsulate(TracePlace, vni: UInt32, outer: IPv4Packet)
     /// A VXLAN device unwraps a datagram from `from` (`vxlan_rcv`); the inner frame is received on it.
     case decapsulate(TracePlace, vni: UInt32, from: IPv4Address)
+    /// An iptables rule matched and acted (`iptables -t TABLE … CHAIN` rule `rule`, text as iptables-save prints it).
+    case netfilter(TracePlace, hook: String, table: String, chain: String, rule: Int, text: String)
+    /// Conntrack classified the packet (`created`: a new connection, committed if the packet survives).
+    case conntrack(TracePlace, hook: String, state: String, entry: String, created: Bool)
+    /// NAT rewrote an address/port (`DNAT`, `SNAT`, `MASQUERADE`, or the reverse for replies).
+    case nat(TracePlace, hook: String, kind: String, from: String, to: String)
     /// A namespace forwards the same packet a second time: a routing loop (TTL expiry will end it).
     case routingLoop(TracePlace, route: Route)
 }

@@ -1,0 +1,175 @@
+import NetCore
+import Netfilter
+import Routing
+import Trace
+import Wire
+
+extension Walk {
+    /// Runs a netfilter hook in `netns`: conntrack classification (PREROUTING/OUTPUT), NAT for known
+    /// connections, each registered table in priority order (nat only for a connection's first packet),
+    /// and confirmation of new connections (POSTROUTING/INPUT). Returns the packet as rewritten, or nil when
+    /// a rule dropped or rejected it (the drop is recorded, a REJECT answered).
+    /// Linux: `NF_HOOK` → `nf_hook_slow` over the hook's `nf_hook_entries`.
+    func nfHook(
+        _ hook: Hook, _ netns: NetnsID, _ packet: IPv4Packet, inName: String? = nil, outName: String? = nil,
+        physIn: String? = nil, physOut: String? = nil, outDevice: DeviceID? = nil
+    ) -> IPv4Packet? {
+        guard let index = network.namespace(netns).ruleset else { return packet }
+        var packet = packet
+        if hook == .prerouting || hook == .output, skb.connection?.netns != netns {
+            skb.connection = conntrackIn(netns, hook, packet)
+        }
+        packet = natExisting(hook, netns, packet)
+        let evaluator = RuleEvaluator(index: index)
+        for table in hook.tables where index.hasTable(table) {
+            if table == .nat, skb.connection?.isNew != true { continue }
+            let context = PacketContext(
+                packet: packet, inInterface: inName, outInterface: outName, physicalIn: physIn, physicalOut: physOut,
+                mark: skb.mark, state: skb.connection?.state ?? .invalid,
+                isDestinationNATed: skb.connection?.entry.isDestinationNATed ?? false,
+                isSourceNATed: skb.connection?.entry.isSourceNATed ?? false, localAddresses: localAddresses(netns))
+            let outcome = evaluator.run(
+                table, hook: hook, context: context, recent: &state.recent[netns.rawValue], chooser: &chooser,
+                now: state.now)
+            for hit in outcome.hits {
+                record(
+                    .netfilter(
+                        place(netns), hook: hook.rawValue, table: table.rawValue, chain: hit.chain, rule: hit.number,
+                        text: hit.text))
+            }
+            skb.mark = outcome.mark
+            switch outcome.verdict {
+            case .accept: break
+            case .drop:
+                let rule = outcome.decidedBy
+                record(
+                    .dropped(
+                        place(netns),
+                        .netfilterDrop(
+                            table: table.rawValue, chain: rule?.chain ?? hook.rawValue, rule: rule?.number ?? 0,
+                            text: rule?.text ?? "")))
+                return nil
+            case .reject(let type):
+                reject(netns, packet, type, rule: outcome.decidedBy, table: table)
+                return nil
+            }
+            if let decision = outcome.nat { packet = bind(decision, hook, netns, packet, outDevice: outDevice) }
+        }
+        if hook == .postrouting || hook == .input, var connection = skb.connection, connection.netns == netns,
+            connection.isNew
+        {
+            state.conntrack[netns.rawValue].confirm(connection.entry)
+            connection.isNew = false
+            skb.connection = connection
+        }
+        return packet
+    }
+
+    /// Linux: `nf_conntrack_in` — find the packet's connection (either direction), or start a new one;
+    /// ICMP errors are RELATED to the connection of the datagram they quote.
+    func conntrackIn(_ netns: NetnsID, _ hook: Hook, _ packet: IPv4Packet) -> ConnectionRef? {
+        let now = state.now
+        if case .icmp(let message) = packet.payload, message.isError {
+            return relatedConnection(netns, hook, message)
+        }
+        guard let tuple = ConntrackTuple(packet) else { return nil }
+        if let (entry, direction) = state.conntrack[netns.rawValue].lookup(tuple, now: now) {
+            state.conntrack[netns.rawValue].refresh(tuple, direction: direction, now: now)
+            let refreshed = state.conntrack[netns.rawValue].lookup(tuple, now: now)?.entry ?? entry
+            let connection = ConnectionRef(netns: netns, entry: refreshed, direction: direction, isNew: false)
+            record(
+                .conntrack(
+                    place(netns), hook: hook.rawValue,
+                    state: "\(connection.state.rawValue)\(direction == .reply ? " (reply)" : "")",
+                    entry: "\(refreshed)", created: false))
+            return connection
+        }
+        let entry = ConntrackEntry(original: tuple, expires: now.advanced(bySeconds: 120))
+        record(.conntrack(place(netns), hook: hook.rawValue, state: "NEW", entry: "\(entry)", created: true))
+        return ConnectionRef(netns: netns, entry: entry, direction: .original, isNew: true)
+    }
+
+    func relatedConnection(_ netns: NetnsID, _ hook: Hook, _ message: ICMPv4Message) -> ConnectionRef? {
+        let invoking: [UInt8]
+        switch message {
+        case .destinationUnreachable(_, _, let bytes), .timeExceeded(_, let bytes): invoking = bytes
+        default: return nil
+        }
+        guard let quoted = QuotedTuple(invoking)?.tuple,
+            let (entry, direction) = state.conntrack[netns.rawValue].lookup(quoted, now: state.now)
+        else {
+            record(
+                .conntrack(
+                    place(netns), hook: hook.rawValue, state: "INVALID", entry: "ICMP error without a connection",
+                    created: false))
+            return nil
+        }
+        // The error travels opposite to the datagram it quotes.
+        let connection = ConnectionRef(
+            netns: netns, entry: entry, direction: direction == .original ? .reply : .original, isNew: false,
+            isRelated: true)
+        record(.conntrack(place(netns), hook: hook.rawValue, state: "RELATED", entry: "\(entry)", created: false))
+        return connection
+    }
+
+    /// NAT for packets of known connections: the binding applies at destination hooks (PREROUTING,
+    /// OUTPUT) and source hooks (POSTROUTING, INPUT) in the matching direction.
+    func natExisting(_ hook: Hook, _ netns: NetnsID, _ packet: IPv4Packet) -> IPv4Packet {
+        guard hook != .forward, let connection = skb.connection, connection.netns == netns, !connection.isNew else {
+            return packet
+        }
+        let destinationHook = hook.manipulatesDestination
+        let translated = connection.entry.translate(
+            packet, direction: connection.direction, destinationHook: destinationHook)
+        guard translated != packet else { return packet }
+        let kind: String
+        switch (connection.direction, destinationHook) {
+        case (.original, true): kind = "DNAT (established)"
+        case (.original, false): kind = "SNAT (established)"
+        case (.reply, true): kind = "un-SNAT"
+        case (.reply, false): kind = "un-DNAT"
+        }
+        record(
+            .nat(
+                place(netns), hook: hook.rawValue, kind: kind, from: endpoint(packet, destination: destinationHook),
+                to: endpoint(translated, destination: destinationHook)))
+        return translated
+    }
+
+    func endpoint(_ packet: IPv4Packet, destination: Bool) -> String {
+        let address = destination ? packet.header.destination : packet.header.source
+        guard let ports = packet.ports else { return "\(address)" }
+        return "\(address):\(destination ? ports.destination : ports.source)"
+    }
+
+    func localAddresses(_ netns: NetnsID) -> Set<IPv4Address> {
+        var addresses: Set<IPv4Address> = []
+        for id in network.namespace(netns).devices {
+            for address in network.device(id).addresses { addresses.insert(address.address) }
+        }
+        return addresses
+    }
+}
+
+/// The tuple of the datagram an ICMP error quotes (its IP header and first 8 bytes), read from the fixed
+/// offsets since the quote is truncated.
+struct QuotedTuple {
+    var tuple: ConntrackTuple
+
+    init?(_ bytes: [UInt8]) {
+        guard bytes.count >= 28, bytes[0] >> 4 == 4 else { return nil }
+        let ihl = Int(bytes[0] & 0x0F) * 4
+        guard ihl >= 20, bytes.count >= ihl + 8 else { return nil }
+        let source = IPv4Address(bytes[12], bytes[13], bytes[14], bytes[15])
+        let destination = IPv4Address(bytes[16], bytes[17], bytes[18], bytes[19])
+        let proto = IPProtocol(rawValue: bytes[9])
+        func word(_ offset: Int) -> UInt16 { UInt16(bytes[ihl + offset]) << 8 | UInt16(bytes[ihl + offset + 1]) }
+        if proto == .icmp {
+            tuple = ConntrackTuple(
+                source: source, destination: destination, proto: proto, sourcePort: word(4), destinationPort: word(4))
+        } else {
+            tuple = ConntrackTuple(
+                source: source, destination: destination, proto: proto, sourcePort: word(0), destinationPort: word(2))
+        }
+    }
+}
