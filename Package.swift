@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "NetCore", "Wire", "Routing", "Dataplane", "BGP", "YAMLReader",
+                "NetCore", "Wire", "Routing", "Dataplane", "BGP", "YAMLReader", "KubeModel", "Netfilter", "KubeProxy",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

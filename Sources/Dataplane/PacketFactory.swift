@@ -32,4 +32,30 @@ public enum PacketFactory {
             return IPv4Packet(header: header, payload: .raw(Array(repeating: 0, count: payloadSize)))
         }
     }
+
+    /// The answer a socket (or the kernel, for ping) sends to `packet`.
+    public static func reply(to packet: IPv4Packet) -> IPv4Packet {
+        let header = IPv4Header(
+            dontFragment: true, timeToLive: 64, protocol: packet.header.protocol, source: packet.header.destination,
+            destination: packet.header.source)
+        switch packet.payload {
+        case .tcp(let segment):
+            let tcp = TCPHeader(
+                sourcePort: segment.header.destinationPort, destinationPort: segment.header.sourcePort,
+                sequenceNumber: 2_000_000, acknowledgmentNumber: segment.header.sequenceNumber &+ 1,
+                flags: segment.header.flags.contains(.syn) ? [.syn, .ack] : [.ack], window: 65160,
+                options: segment.header.options)
+            return IPv4Packet(header: header, payload: .tcp(TCPSegment(header: tcp)))
+        case .udp(let datagram):
+            let udp = UDPHeader(
+                sourcePort: datagram.header.destinationPort, destinationPort: datagram.header.sourcePort)
+            return IPv4Packet(header: header, payload: .udp(UDPDatagram(header: udp, payload: datagram.payload)))
+        case .icmp(.echoRequest(let id, let sequence, let data)):
+            var echo = header
+            echo.dontFragment = false
+            return IPv4Packet(header: echo, payload: .icmp(.echoReply(identifier: id, sequence: sequence, data: data)))
+        default:
+            return IPv4Packet(header: header, payload: packet.payload)
+        }
+    }
 }

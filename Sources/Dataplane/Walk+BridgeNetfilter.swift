@@ -30,11 +30,12 @@ extension Walk {
         skb.preroutingDone = true
         guard hooked.header.destination != packet.header.destination else { return frame }
         let match = network.namespace(netns).routing.lookup(hooked.header.destination, source: hooked.header.source)
-        record(
-            .routeLookup(
-                place(netns), direction: .input, destination: hooked.header.destination, route: match?.route,
-                table: match?.table))
         if let route = match?.route, route.type == .unicast, route.device == bridgeDevice.name {
+            // Recorded only here: a routed DNAT is looked up again, visibly, by the IP stack.
+            record(
+                .routeLookup(
+                    place(netns), direction: .input, destination: hooked.header.destination, route: route,
+                    table: match?.table))
             let nextHop = route.gateway ?? hooked.header.destination
             guard let mac = neighResolve(netns, bridge, nextHop, sourceHint: hooked.header.source) else {
                 record(.dropped(place(netns, bridge), .neighborFailed(nextHop, device: bridgeDevice.name)))

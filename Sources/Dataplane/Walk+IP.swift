@@ -234,21 +234,27 @@ extension Walk {
         let ns = network.namespace(netns)
         let here = place(netns, device)
         let ttl = packet.header.timeToLive
+        func deliver(_ socket: String) {
+            if delivery == nil, !isErrorPacket(packet) { delivery = Trace.Delivery(netns: ns.name, packet: packet) }
+            record(.delivered(here, socket: socket, ttl: ttl))
+        }
         switch packet.payload {
         case .icmp(let message):
             switch message {
-            case .echoRequest: record(.delivered(here, socket: "icmp echo (the kernel replies)", ttl: ttl))
-            case .echoReply: record(.delivered(here, socket: "icmp echo reply (ping socket)", ttl: ttl))
+            case .echoRequest: deliver("icmp echo (the kernel replies)")
+            case .echoReply: deliver("icmp echo reply (ping socket)")
             default:
                 record(
                     .delivered(
                         here, socket: "ICMP \(PacketPrinter.describe(message)) (error to the sending socket)", ttl: ttl)
                 )
             }
+        case .tcp where connectedSocket(netns, packet) != nil, .udp where connectedSocket(netns, packet) != nil:
+            deliver("\(packet.header.protocol)/\(packet.ports?.destination ?? 0) (connected socket)")
         case .tcp(let segment):
             let port = segment.header.destinationPort
             if let listener = ns.listeners.first(where: { $0.proto == .tcp && $0.port == port }) {
-                record(.delivered(here, socket: socketName(listener), ttl: ttl))
+                deliver(socketName(listener))
             } else {
                 record(.dropped(here, .tcpReset(port)))
             }
@@ -256,7 +262,7 @@ extension Walk {
             let port = datagram.header.destinationPort
             if vxlanReceive(netns, packet, datagram) { return }
             if let listener = ns.listeners.first(where: { $0.proto == .udp && $0.port == port }) {
-                record(.delivered(here, socket: socketName(listener), ttl: ttl))
+                deliver(socketName(listener))
             } else {
                 record(.dropped(here, .udpPortClosed(port)))
                 icmpSend(
@@ -264,8 +270,20 @@ extension Walk {
                     .destinationUnreachable(code: .port, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
             }
         case .raw:
-            record(.delivered(here, socket: "raw ip-proto-\(packet.header.protocol.rawValue)", ttl: ttl))
+            deliver("raw ip-proto-\(packet.header.protocol.rawValue)")
         }
+    }
+
+    /// The client socket a received packet answers, if any (`__inet_lookup_established`).
+    func connectedSocket(_ netns: NetnsID, _ packet: IPv4Packet) -> ConnectedSocket? {
+        guard let socket = ConnectedSocket(receiving: packet), state.connectedSockets[netns.rawValue].contains(socket)
+        else { return nil }
+        return socket
+    }
+
+    func isErrorPacket(_ packet: IPv4Packet) -> Bool {
+        if case .icmp(let message) = packet.payload { return message.isError }
+        return false
     }
 
     func socketName(_ listener: Listener) -> String {

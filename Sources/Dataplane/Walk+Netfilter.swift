@@ -31,11 +31,12 @@ extension Walk {
             let outcome = evaluator.run(
                 table, hook: hook, context: context, recent: &state.recent[netns.rawValue], chooser: &chooser,
                 now: state.now)
+            // The jumps leading to a NAT target, DROP or REJECT are the decision; the rest fell through.
             for hit in outcome.hits {
                 record(
                     .netfilter(
                         place(netns), hook: hook.rawValue, table: table.rawValue, chain: hit.chain, rule: hit.number,
-                        text: hit.text))
+                        text: hit.text, decisive: outcome.path.contains(hit)))
             }
             skb.mark = outcome.mark
             switch outcome.verdict {

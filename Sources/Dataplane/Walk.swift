@@ -26,6 +26,8 @@ final class Walk {
     var skb = SKBMeta()
     /// Decides `-m statistic` matches.
     var chooser: WalkChooser
+    /// The first delivery of the walk's packet to a socket (not of ARP or ICMP errors).
+    var delivery: Trace.Delivery?
     private(set) var budgetExhausted = false
 
     struct ForwardKey: Hashable {

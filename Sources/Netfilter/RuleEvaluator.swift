@@ -29,6 +29,8 @@ public enum NATDecision: Hashable, Sendable {
 public struct TableOutcome: Sendable {
     public var verdict: NetfilterVerdict
     public var hits: [RuleHit]
+    /// The jumps leading to the deciding rule, and that rule (empty when the table fell through).
+    public var path: [RuleHit] = []
     public var nat: NATDecision?
     /// The mark after MARK targets.
     public var mark: UInt32
@@ -53,7 +55,8 @@ public struct RuleEvaluator {
         var outcome = TableOutcome(verdict: .accept, hits: [], nat: nil, mark: context.mark, decidedBy: nil)
         guard let builtin = index.chain(hook.rawValue, in: table) else { return outcome }
         var context = context
-        var stack: [(chain: Chain, next: Int)] = []
+        var stack: [(chain: Chain, next: Int, via: RuleHit?)] = []
+        var via: RuleHit?
         var chain = builtin
         var position = 0
         var steps = 0
@@ -63,6 +66,7 @@ public struct RuleEvaluator {
                 if let frame = stack.popLast() {
                     chain = frame.chain
                     position = frame.next
+                    via = frame.via
                     continue
                 }
                 if builtin.policy == .drop {
@@ -87,31 +91,42 @@ public struct RuleEvaluator {
             case .drop:
                 outcome.verdict = .drop
                 outcome.decidedBy = hit
+                outcome.path = stack.compactMap(\.via) + (via.map { [$0] } ?? []) + [hit]
                 return outcome
             case .reject(let reject):
                 outcome.verdict = .reject(reject.effectiveType)
                 outcome.decidedBy = hit
+                outcome.path = stack.compactMap(\.via) + (via.map { [$0] } ?? []) + [hit]
                 return outcome
             case .return:
                 if let frame = stack.popLast() {
                     chain = frame.chain
                     position = frame.next
+                    via = frame.via
                 } else {
                     return outcome  // RETURN from a built-in chain: its policy (ACCEPT unless set otherwise)
                 }
             case .jump(let name), .goto(let name):
                 guard let next = index.chain(name, in: table) else { continue }
-                if case .jump = target { stack.append((chain, position)) }
+                if case .jump = target {
+                    stack.append((chain, position, via))
+                    via = hit
+                } else {
+                    via = hit  // a goto replaces the current chain; the path goes through it
+                }
                 chain = next
                 position = 0
             case .dnat(let nat):
                 outcome.nat = .dnat(nat)
+                outcome.path = stack.compactMap(\.via) + (via.map { [$0] } ?? []) + [hit]
                 return outcome
             case .snat(let nat):
                 outcome.nat = .snat(nat)
+                outcome.path = stack.compactMap(\.via) + (via.map { [$0] } ?? []) + [hit]
                 return outcome
             case .masquerade(let masquerade):
                 outcome.nat = .masquerade(masquerade)
+                outcome.path = stack.compactMap(\.via) + (via.map { [$0] } ?? []) + [hit]
                 return outcome
             case .mark(let mark):
                 context.mark = mark.apply(to: context.mark)

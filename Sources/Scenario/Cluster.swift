@@ -1,4 +1,5 @@
 import Dataplane
+import KubeModel
 import NetCore
 import Routing
 
@@ -27,6 +28,11 @@ public struct Cluster: Sendable {
     public var setupFailures: [TopologyError]
     /// BGP speakers, sessions and converged state (Calico topologies).
     public var bgp: ClusterBGP?
+    /// External host name → its netns.
+    public var hosts: [String: NetnsID] = [:]
+    /// The Services of the `kubernetes` section, and the slices kube-proxy used (explicit or generated).
+    public var services: [Service] = []
+    public var endpointSlices: [EndpointSlice] = []
 
     /// Loads, validates and wires a topology file. Throws every validation error at once.
     public static func load(path: String) throws(TopologyErrors) -> Cluster {
@@ -56,8 +62,15 @@ public struct Cluster: Sendable {
 
     /// The underlay address of a node, or a router's first interface address.
     public func nodeAddress(_ name: String) -> IPv4Address? {
-        spec.nodes.first { $0.name == name }?.address
+        spec.nodes.first { $0.name == name }?.address ?? spec.hosts.first { $0.name == name }?.address
             ?? spec.routers.first { $0.name == name }?.interfaces.first?.address
+    }
+
+    /// A Service by `namespace/name` (or `name` in `default`).
+    public func service(_ reference: String) -> Service? {
+        let parts = reference.split(separator: "/", maxSplits: 1).map(String.init)
+        let (namespace, name) = parts.count == 2 ? (parts[0], parts[1]) : ("default", parts[0])
+        return services.first { $0.namespace == namespace && $0.name == name }
     }
 }
 

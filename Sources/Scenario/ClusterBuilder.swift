@@ -1,5 +1,6 @@
 import BGP
 import Dataplane
+import KubeModel
 import NetCore
 import Routing
 
@@ -15,6 +16,9 @@ struct ClusterBuilder {
     var failures: [TopologyError] = []
     var segments: [String: SegmentID] = [:]
     var bgp: ClusterBGP?
+    var hosts: [String: NetnsID] = [:]
+    var services: [Service] = []
+    var endpointSlices: [EndpointSlice] = []
 
     init(spec: TopologySpec) { self.spec = spec }
 
@@ -29,15 +33,21 @@ struct ClusterBuilder {
             try addNode(node, pods: spec.pods.filter { $0.node == node.name }, addresses: addresses)
         }
         for router in spec.routers { try addRouter(router) }
+        for host in spec.hosts { try addHost(host) }
         addDefaultRoutes()
         switch spec.cni.plugin {
         case .bridge: if spec.cni.podRoutes == .static { addStaticPodRoutes() }
         case .flannel: try addFlannelBackend()
         case .calico: addCalicoRoutes()
         }
-        return Cluster(
+        try addNetfilter()
+        var cluster = Cluster(
             spec: spec, dataplane: Dataplane(network: network), nodes: nodes, pods: pods, routers: routers,
             setupFailures: failures, bgp: bgp)
+        cluster.hosts = hosts
+        cluster.services = services
+        cluster.endpointSlices = endpointSlices
+        return cluster
     }
 
     /// The node netns, its NIC and address, its listeners, then its pods as the plugin wires them.

@@ -18,7 +18,9 @@ public enum TopologyLoader {
     }
 
     static func decode(_ root: YAMLValue) throws(TopologyError) -> TopologySpec {
-        let top = try root.mapping(allowed: ["name", "description", "cni", "segments", "nodes", "pods", "routers"])
+        let top = try root.mapping(allowed: [
+            "name", "description", "cni", "segments", "nodes", "pods", "routers", "hosts", "kubernetes",
+        ])
         var spec = TopologySpec(
             file: root.context.file, name: try top.required("name").string(),
             description: try top["description"]?.string() ?? "", cni: CNISpec(), segments: [], nodes: [], pods: [],
@@ -28,6 +30,8 @@ public enum TopologyLoader {
         spec.nodes = try top.required("nodes").sequence().map(decodeNode)
         spec.pods = try top["pods"]?.sequence().map(decodePod) ?? []
         spec.routers = try top["routers"]?.sequence().map(decodeRouter) ?? []
+        spec.hosts = try top["hosts"]?.sequence().map(decodeHost) ?? []
+        if let kubernetes = top["kubernetes"] { spec.kubernetes = try decodeKubernetes(kubernetes) }
         spec.fieldLines = root.context.lines
         return spec
     }
@@ -52,6 +56,30 @@ public enum TopologyLoader {
         if let asn = map["asNumber"] { cni.asNumber = UInt32(try asn.int(in: 1...4_294_967_295)) }
         if let mesh = map["nodeToNodeMesh"] { cni.nodeToNodeMesh = try mesh.bool() }
         return cni
+    }
+
+    static func decodeKubernetes(_ value: YAMLValue) throws(TopologyError) -> KubernetesSpec {
+        let map = try value.mapping(allowed: ["manifests", "proxyMode", "clusterCIDR", "masqueradeAll"])
+        let folder = value.context.file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
+            separator: "/")
+        var spec = KubernetesSpec(manifests: [], line: value.line)
+        for item in try map["manifests"]?.sequence() ?? [] {
+            let path = try item.string()
+            spec.manifests.append(path.hasPrefix("/") || folder.isEmpty ? path : "\(folder)/\(path)")
+        }
+        if let mode = map["proxyMode"] { spec.proxyMode = try choice(mode) }
+        if let cidr = map["clusterCIDR"] { spec.clusterCIDR = try network(cidr) }
+        if let all = map["masqueradeAll"] { spec.masqueradeAll = try all.bool() }
+        return spec
+    }
+
+    static func decodeHost(_ value: YAMLValue) throws(TopologyError) -> HostSpec {
+        let map = try value.mapping(allowed: ["name", "segment", "address", "gateway", "listeners"])
+        return HostSpec(
+            name: try map.required("name").string(), segment: try map.required("segment").string(),
+            address: try address(map.required("address")), gateway: try map["gateway"].map(address),
+            listeners: try map["listeners"]?.sequence().map(decodeListener) ?? [], line: value.line,
+            fieldPath: value.path)
     }
 
     static func decodeBGPRole(_ value: YAMLValue) throws(TopologyError) -> BGPRoleSpec {

@@ -15,6 +15,10 @@ public struct TopologySpec: Sendable {
     public var nodes: [NodeSpec]
     public var pods: [PodSpec]
     public var routers: [RouterSpec]
+    /// Kubernetes objects and the proxy that programs them (nil: no Services).
+    public var kubernetes: KubernetesSpec?
+    /// Hosts outside the cluster on the underlay (clients of NodePorts and external IPs).
+    public var hosts: [HostSpec] = []
     /// The line of each field path as read (`pods[1].node` → 18).
     public var fieldLines: [String: Int] = [:]
 }
@@ -126,6 +130,35 @@ public struct RouterSpec: Sendable {
     public var routes: [(text: String, line: Int, fieldPath: String)]
     /// Set when the router speaks BGP with the cluster (a ToR or a route reflector).
     public var bgp: BGPRoleSpec?
+    public var line: Int
+    public var fieldPath: String
+}
+
+/// The `kubernetes` section: manifests with Services (and optionally EndpointSlices, Pods, Nodes) and how
+/// kube-proxy runs on every node.
+public struct KubernetesSpec: Sendable {
+    public enum ProxyMode: String, Sendable, CaseIterable {
+        case iptables
+        case none
+    }
+    /// Manifest files, resolved against the topology file's folder.
+    public var manifests: [String]
+    public var proxyMode: ProxyMode = .iptables
+    /// The local-traffic detector's cluster CIDR; nil derives it from the CNI (flannel network, Calico pool,
+    /// or the smallest prefix holding every podCIDR).
+    public var clusterCIDR: IPv4Prefix?
+    public var masqueradeAll = false
+    public var line: Int
+}
+
+/// A machine outside the cluster on an underlay segment.
+public struct HostSpec: Sendable {
+    public var name: String
+    public var segment: String
+    public var address: IPv4Address
+    /// Default gateway; nil means only the segment is reachable.
+    public var gateway: IPv4Address?
+    public var listeners: [ListenerSpec]
     public var line: Int
     public var fieldPath: String
 }

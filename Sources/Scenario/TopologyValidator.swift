@@ -10,6 +10,7 @@ public enum TopologyValidator {
         checker.checkNodes()
         checker.checkRouters()
         checker.checkPods()
+        checker.checkHosts()
         checker.checkPlugin()
         return checker.errors.enumerated()
             .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
@@ -194,6 +195,32 @@ private struct Checker {
 }
 
 extension Checker {
+    mutating func checkHosts() {
+        for host in spec.hosts {
+            let field = host.fieldPath
+            if let first = names.claim("netns", host.name, line: host.line) {
+                fail(
+                    host.line, "\(field).name",
+                    .duplicateName(kind: "node, router or host", name: host.name, firstLine: first))
+            }
+            guard let segment = segments[host.segment] else {
+                fail(host.line, "\(field).segment", .unknownReference(kind: "segment", name: host.segment))
+                continue
+            }
+            if !TopologyValidator.usable(host.address, in: segment.cidr) {
+                fail(
+                    host.line, "\(field).address",
+                    .outsideCIDR(address: "\(host.address)", cidr: "\(segment.cidr)", owner: "segment \(segment.name)"))
+            }
+            if let gateway = host.gateway, !segment.cidr.contains(gateway) {
+                fail(
+                    host.line, "\(field).gateway",
+                    .outsideCIDR(address: "\(gateway)", cidr: "\(segment.cidr)", owner: "segment \(segment.name)"))
+            }
+            claim(host.address, by: "host \(host.name)", line: host.line, field: "\(field).address")
+        }
+    }
+
     /// Plugin-specific settings: flannel needs its network around every podCIDR, Calico its pool around
     /// every block; BGP roles only mean something with Calico.
     mutating func checkPlugin() {

@@ -139,12 +139,12 @@ public enum JSONRenderer {
             return make("encapsulate", place, [("vni", .number(Int(vni))), ("outer", packet(outer))])
         case .decapsulate(let place, let vni, let from):
             return make("decapsulate", place, [("vni", .number(Int(vni))), ("from", .string("\(from)"))])
-        case .netfilter(let place, let hook, let table, let chain, let rule, let text):
+        case .netfilter(let place, let hook, let table, let chain, let rule, let text, let decisive):
             return make(
                 "netfilter", place,
                 [
                     ("hook", .string(hook)), ("table", .string(table)), ("chain", .string(chain)),
-                    ("rule", .number(rule)), ("text", .string(text)),
+                    ("rule", .number(rule)), ("decisive", .bool(decisive)), ("text", .string(text)),
                 ])
         case .conntrack(let place, let hook, let state, let entry, let created):
             return make(

@@ -110,10 +110,11 @@ public struct TextRenderer: Sendable {
                 + "\(udp), ttl \(outer.header.timeToLive)"
         case .decapsulate(let place, let vni, let from):
             return "\(place): vxlan decap vni \(vni) from \(from)"
-        case .netfilter(let place, let hook, let table, let chain, let rule, let text):
+        case .netfilter(let place, let hook, let table, let chain, let rule, let text, let decisive):
+            guard decisive || level >= .summary else { return nil }
             return "\(place.netns): \(hook) \(table) \(chain) #\(rule): \(text)"
         case .conntrack(let place, let hook, let state, let entry, let created):
-            guard created || level >= .summary else { return nil }
+            guard level >= .summary else { return nil }
             return "\(place.netns): \(hook) conntrack \(state)\(created ? " (new entry)" : ""): \(entry)"
         case .nat(let place, let hook, let kind, let from, let to):
             return "\(place.netns): \(hook) \(kind) \(from) → \(to)"

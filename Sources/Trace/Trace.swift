@@ -34,6 +34,21 @@ public struct Trace: Hashable, Sendable {
     /// The packet as the source sent it.
     public var packet: IPv4Packet
     public var root: TraceBranch
+    /// Where the packet reached a socket, and how it looked there (after any NAT): what a reply starts from.
+    public var delivery: Delivery?
+    /// The probability of this path when it was chosen among `-m statistic` alternatives (all-paths mode).
+    public var probability: Double?
+
+    /// The receiving end of a delivered packet.
+    public struct Delivery: Hashable, Sendable {
+        /// The kernel-side netns name (`ip netns` name).
+        public var netns: String
+        public var packet: IPv4Packet
+        public init(netns: String, packet: IPv4Packet) {
+            self.netns = netns
+            self.packet = packet
+        }
+    }
 
     public init(source: String, destination: String, packet: IPv4Packet, root: TraceBranch) {
         self.source = source

@@ -85,7 +85,9 @@ public indirect enum TraceEvent: Hashable, Sendable {
     /// A VXLAN device unwraps a datagram from `from` (`vxlan_rcv`); the inner frame is received on it.
     case decapsulate(TracePlace, vni: UInt32, from: IPv4Address)
     /// An iptables rule matched and acted (`iptables -t TABLE … CHAIN` rule `rule`, text as iptables-save prints it).
-    case netfilter(TracePlace, hook: String, table: String, chain: String, rule: Int, text: String)
+    /// `decisive`: the rule is on the path to the table's decision (a NAT target, a DROP or REJECT), which
+    /// the minimal view keeps; jumps into chains that decided nothing show from the summary view up.
+    case netfilter(TracePlace, hook: String, table: String, chain: String, rule: Int, text: String, decisive: Bool)
     /// Conntrack classified the packet (`created`: a new connection, committed if the packet survives).
     case conntrack(TracePlace, hook: String, state: String, entry: String, created: Bool)
     /// NAT rewrote an address/port (`DNAT`, `SNAT`, `MASQUERADE`, or the reverse for replies).

@@ -10,7 +10,7 @@ struct CLITests {
         #expect(same.stdout.contains("verdict: delivered to pod default/web tcp/80 (http) (ttl 64)"))
         let cross = try KDP.run(
             KDP.arguments("trace topologies/two-nodes-routed.yaml --from client --to web-b --detail minimal --count 2"))
-        let packets = cross.stdout.components(separatedBy: "# packet 2 of 2")
+        let packets = cross.stdout.components(separatedBy: "# packet 2\n")
         #expect(packets.count == 2)
         #expect(packets[0].contains("(ARP who-has/is-at)"))
         #expect(!packets[1].contains("ARP"))
@@ -27,11 +27,11 @@ struct CLITests {
         arguments: [
             (
                 "trace topologies/two-nodes-routed.yaml --from nobody --to web-b",
-                "unknown pod, node or router \"nobody\""
+                "unknown pod, node, router or host \"nobody\""
             ),
             (
                 "trace topologies/two-nodes-routed.yaml --from client --to nowhere",
-                "unknown pod, node or router \"nowhere\""
+                "unknown pod, node, router or host \"nowhere\""
             ),
             (
                 "trace topologies/two-nodes-routed.yaml --from client --to web-b --proto gre",

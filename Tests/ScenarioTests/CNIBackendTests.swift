@@ -48,7 +48,7 @@ struct CNIBackendTests {
             .deletingLastPathComponent().appendingPathComponent("topologies/flannel-vxlan.yaml").path
         var text = try String(contentsOfFile: path, encoding: .utf8)
         text = text.replacingOccurrences(of: "  port: 8472\n", with: "  port: 8472\n  mtu: 1500\n")
-        var cluster = try Cluster.build(try TopologyLoader.parse(text, file: "mtu.yaml"))
+        var cluster = try Cluster.build(try TopologyLoader.parse(text, file: path))
         let client = try #require(cluster.pod("client"))
         let web = try #require(cluster.pod("web-b"))
         let packet = PacketFactory.make(

@@ -27,8 +27,10 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Destination: POD|NODE|IP[:PORT].")
     var to: String
 
-    @Option(name: .customLong("proto"), help: "tcp, udp or icmp.")
-    var proto: String = "tcp"
+    @Option(
+        name: .customLong("proto"), help: "tcp, udp or icmp (default: the Service port's protocol for svc/…, else tcp)."
+    )
+    var proto: String?
 
     @Option(help: "Destination port (overrides :PORT).")
     var port: Int?
@@ -42,8 +44,14 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "Initial TTL.")
     var ttl: Int = 64
 
-    @Option(help: "Seed for the ephemeral port and other random choices.")
+    @Option(help: "Seed for the ephemeral port and the random choices of -m statistic rules.")
     var seed: UInt64 = 1
+
+    @Flag(help: "Fan out over -m statistic rules: every reachable path with its probability.")
+    var allPaths = false
+
+    @Flag(help: "Also trace the reply from where the packet was delivered (shows un-NAT).")
+    var reply = false
 
     @Option(help: "Send the same flow this many times on the evolving state.")
     var count: Int = 1
@@ -58,9 +66,10 @@ struct TraceCommand: ParsableCommand {
     var pcap: String?
 
     func validate() throws {
-        guard IPProtocol(name: proto).map({ [.tcp, .udp, .icmp].contains($0) }) == true else {
+        if let proto, IPProtocol(name: proto).map({ [.tcp, .udp, .icmp].contains($0) }) != true {
             throw ValidationError("--proto must be tcp, udp or icmp, not \"\(proto)\"")
         }
+        if allPaths, count != 1 { throw ValidationError("--all-paths and --count do not combine") }
         guard DetailLevel(rawValue: detail) != nil else {
             throw ValidationError("--detail must be minimal, summary or detailed")
         }
@@ -77,36 +86,59 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         var cluster = try loadCluster(topology)
         let request = try TraceRequest.resolve(
-            cluster: cluster, from: from, to: to, proto: IPProtocol(name: proto) ?? .tcp, port: port, sport: sport,
+            cluster: cluster, from: from, to: to, proto: proto.flatMap(IPProtocol.init(name:)), port: port,
+            sport: sport,
             size: size, ttl: UInt8(ttl), seed: seed)
         var traces: [Trace] = []
-        for _ in 0..<count {
-            traces.append(
-                cluster.dataplane.send(
+        if allPaths {
+            traces = cluster.dataplane.sendAllPaths(
+                request.packet, from: request.netns, source: request.sourceLabel, destination: request.destinationLabel)
+        } else {
+            for _ in 0..<count {
+                let trace = cluster.dataplane.send(
                     request.packet, from: request.netns, source: request.sourceLabel,
-                    destination: request.destinationLabel))
+                    destination: request.destinationLabel,
+                    seed: seed)
+                traces.append(trace)
+                if reply, let answer = cluster.dataplane.reply(to: trace, seed: seed) { traces.append(answer) }
+            }
         }
         if format == "text" {
             // Routes the emulated kernel refused while wiring explain many drops: say so up front.
             for failure in cluster.setupFailures { output("warning: \(failure)\n") }
         }
-        if format == "json" {
-            // One document: an object for one packet, an array of them for --count > 1.
-            output(
-                (traces.count == 1 ? JSONRenderer.value(traces[0]) : .array(traces.map(JSONRenderer.value)))
-                    .serialized() + "\n")
-        } else {
-            for (index, trace) in traces.enumerated() {
-                if traces.count > 1 {
-                    output("\(format == "mermaid" ? "%%" : "#") packet \(index + 1) of \(traces.count)\n")
-                }
-                output(
-                    format == "mermaid"
-                        ? MermaidRenderer.render(trace)
-                        : TextRenderer(level: DetailLevel(rawValue: detail) ?? .summary).render(trace))
-            }
-        }
+        render(traces)
+        if allPaths, format == "text" { output(AllPathsSummary.text(traces)) }
         if let pcap { try writePcap(traces, to: pcap) }
+    }
+
+    func render(_ traces: [Trace]) {
+        if format == "json" {
+            // One document: an object for one packet, an array of them otherwise.
+            let values = traces.map { trace -> JSONValue in
+                guard let probability = trace.probability, case .object(let pairs) = JSONRenderer.value(trace) else {
+                    return JSONRenderer.value(trace)
+                }
+                return .object([("probability", .string(String(format: "%.6f", probability)))] + pairs)
+            }
+            output((values.count == 1 ? values[0] : .array(values)).serialized() + "\n")
+            return
+        }
+        for (index, trace) in traces.enumerated() {
+            let marker = format == "mermaid" ? "%%" : "#"
+            if let probability = trace.probability {
+                output(
+                    "\(marker) path \(index + 1) of \(traces.count), probability \(String(format: "%.4f", probability))\n"
+                )
+            } else if traces.count > 1 {
+                output(
+                    "\(marker) \(reply && index % 2 == 1 ? "reply" : "packet \(reply ? index / 2 + 1 : index + 1)")\n")
+            }
+            output(
+                format == "mermaid"
+                    ? MermaidRenderer.render(trace)
+                    : TextRenderer(level: DetailLevel(rawValue: detail) ?? .summary).render(trace))
+        }
     }
 
     func writePcap(_ traces: [Trace], to path: String) throws {
