@@ -63,6 +63,8 @@ let package = Package(
             dependencies: ["NetCore", "Wire", "Routing", "Trace", "Dataplane", "YAMLReader", "Scenario"]),
         .testTarget(name: "BGPTests", dependencies: ["NetCore", "BGP"]),
         .testTarget(name: "KubeModelTests", dependencies: ["NetCore", "YAMLReader", "KubeModel"]),
+        .testTarget(
+            name: "KubeProxyTests", dependencies: ["NetCore", "KubeModel", "Netfilter", "KubeProxy", "YAMLReader"]),
         .testTarget(name: "CLITests", dependencies: ["kdp", "Netfilter"]),
     ],
     swiftLanguageModes: [.v6]

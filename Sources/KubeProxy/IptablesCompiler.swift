@@ -26,17 +26,36 @@ public struct IptablesCompiler: Sendable {
         compile(ports: ServicePortInfo.build(services: services, slices: slices, config: config))
     }
 
+    /// Compiles service ports (with their endpoints) into a full sync's payload.
     public func compile(ports: [ServicePortInfo]) -> IptablesPayload {
+        plan(ports: ports, writingChainsOf: nil).payload
+    }
+
+    /// One sync's payload, full or partial, and the per-service nat chains it keeps.
+    ///
+    /// kube-proxy: `syncProxyRules` — every service port contributes its KUBE-SERVICES / KUBE-NODEPORTS rules and
+    /// its filter rules on every sync; its own chains (KUBE-SVC/SVL/EXT/FW/SEP) are written only when the sync is
+    /// full or the service is in `UpdatedServices`, otherwise they go to the discarded `skippedNatChains` /
+    /// `skippedNatRules` buffers but still count as active. Large-cluster mode is decided from all endpoints.
+    /// - Parameters:
+    ///   - ports: every service port of the node's view, with its endpoints.
+    ///   - changed: for a partial sync, the `namespace/name` keys of the Services whose Service or EndpointSlices
+    ///     changed since the last sync; nil for a full sync.
+    public func plan(ports: [ServicePortInfo], writingChainsOf changed: Set<String>?) -> IptablesSyncPlan {
         var sync = SyncState(config: config)
         let totalEndpoints = ports.reduce(0) { $0 + $1.endpoints.count }
         sync.largeCluster = totalEndpoints > largeClusterThreshold
         sync.writeStaticRules()
         for info in ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) }) {
+            sync.writesServiceChains = changed?.contains(info.service.key) ?? true
             sync.writeService(info)
         }
+        sync.writesServiceChains = true
         sync.writeNodePortsTail()
         sync.writeForwardRules()
-        return sync.payload()
+        return IptablesSyncPlan(
+            payload: sync.payload(), activeNATChains: sync.activeChains, skippedNATRules: sync.skippedNATRules,
+            largeClusterMode: sync.largeCluster)
     }
 }
 
@@ -58,6 +77,12 @@ struct SyncState {
     var filterForward: [String] = []
     var filterFirewall: [String] = []
     var natPerChain: [String: [String]] = [:]
+    /// False while writing a service whose own chains this (partial) sync leaves as they are.
+    var writesServiceChains = true
+    /// Per-service nat chains in use, written or not (kube-proxy's `activeNATChains`).
+    var activeChains: Set<String> = []
+    /// nat rules of unchanged services that a partial sync did not write.
+    var skippedNATRules = 0
 
     init(config: ProxyConfig) { self.config = config }
 
@@ -67,12 +92,18 @@ struct SyncState {
         switch chain {
         case IptablesCompiler.kubeNodePorts: nodePortRules.append(line.text)
         case IptablesCompiler.kubeServices: serviceRules.append(line.text)
-        default: natPerChain[chain, default: []].append(line.text)
+        default:
+            if writesServiceChains {
+                natPerChain[chain, default: []].append(line.text)
+            } else {
+                skippedNATRules += 1
+            }
         }
     }
 
     mutating func declare(_ chain: String) {
-        if natPerChain[chain] == nil { natPerChain[chain] = [] }
+        activeChains.insert(chain)
+        if writesServiceChains, natPerChain[chain] == nil { natPerChain[chain] = [] }
     }
 
     /// KUBE-POSTROUTING, KUBE-MARK-MASQ and (IPv4 with localhost node ports) KUBE-FIREWALL.
@@ -155,7 +186,7 @@ struct SyncState {
             IptablesCompiler.kubeForward, IptablesCompiler.kubeProxyFirewall,
         ]
         if filterHasFirewall { filterChains.append(IptablesCompiler.kubeFirewall) }
-        payload.filterChains = sortChains(filterChains)
+        payload.filterChains = IptablesPayload.sortedLikeKubeProxyTests(filterChains)
         var filterByChain: [String: [String]] = [
             IptablesCompiler.kubeNodePorts: filterNodePorts, IptablesCompiler.kubeServices: filterServices,
             IptablesCompiler.kubeExternalServices: filterExternal, IptablesCompiler.kubeForward: filterForward,
@@ -166,17 +197,8 @@ struct SyncState {
         var nat = natPerChain
         nat[IptablesCompiler.kubeNodePorts] = nodePortRules
         nat[IptablesCompiler.kubeServices] = serviceRules
-        payload.natChains = sortChains(Array(nat.keys))
+        payload.natChains = IptablesPayload.sortedLikeKubeProxyTests(Array(nat.keys))
         for chain in payload.natChains { payload.natRules += nat[chain] ?? [] }
         return payload
-    }
-
-    func sortChains(_ chains: [String]) -> [String] {
-        func rank(_ chain: String) -> Int {
-            if chain == IptablesCompiler.kubeNodePorts { return 0 }
-            if chain == IptablesCompiler.kubeServices { return 1 }
-            return chain.hasPrefix("KUBE-") ? 2 : 3
-        }
-        return chains.sorted { (rank($0), $0) < (rank($1), $1) }
     }
 }

@@ -35,6 +35,33 @@ public struct IptablesPayload: Sendable {
     }
 }
 
+extension IptablesPayload {
+    /// Adds stale chains to the nat table: each declared (which flushes it) and then deleted with `-X`.
+    ///
+    /// kube-proxy: the end of `syncProxyRules` — every chain `iptables-save -t nat` lists that looks like a
+    /// service chain (`isServiceChainName`) and is not active gets `:CHAIN - [0:0]` and `-X CHAIN`.
+    public mutating func deleteNATChains(_ chains: [String]) {
+        guard !chains.isEmpty else { return }
+        let declared = Set(natChains)
+        natChains = Self.sortedLikeKubeProxyTests(natChains + chains.filter { !declared.contains($0) })
+        natDeleted = Self.sortedLikeKubeProxyTests(Array(Set(natDeleted + chains)))
+    }
+
+    /// Chains in the order kube-proxy's tests sort them to: KUBE-NODEPORTS, KUBE-SERVICES, the other KUBE-*
+    /// chains in byte order, then the rest in byte order.
+    static func sortedLikeKubeProxyTests(_ chains: [String]) -> [String] {
+        func rank(_ chain: String) -> Int {
+            if chain == IptablesCompiler.kubeNodePorts { return 0 }
+            if chain == IptablesCompiler.kubeServices { return 1 }
+            return chain.hasPrefix("KUBE-") ? 2 : 3
+        }
+        return chains.sorted { lhs, rhs in
+            let (left, right) = (rank(lhs), rank(rhs))
+            return left != right ? left < right : lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        }
+    }
+}
+
 /// Builds one rule line from arguments (quoting is the caller's: kube-proxy writes comments pre-quoted).
 struct RuleLine {
     private(set) var text: String

@@ -41,6 +41,30 @@ public enum KubeProxyJumpRules {
 
         """
 
+    /// `live` with every jump rule present: missing destination chains created, missing rules prepended.
+    ///
+    /// kube-proxy: the start of a full `syncProxyRules` — `EnsureChain` for each jump's destination, then
+    /// `EnsureRule(Prepend, …)` (`iptables -C`, and `-I CHAIN 1` when absent) for iptablesJumpChains and
+    /// iptablesKubeletJumpChains. Rules already there, wherever they are, are left alone.
+    public static func ensure(in live: Ruleset) -> Ruleset {
+        guard let jumps = try? IptablesParser.parse(text) else { return live }
+        var state = live
+        for block in jumps.tables {
+            let existing = Set(state[table: block.name]?.chains.map(\.name) ?? [])
+            let missing = block.chains.filter { !block.isBuiltin($0.name) && !existing.contains($0.name) }
+            let creation = NetfilterTable(name: block.name, chains: missing.map { Chain(name: $0.name) })
+            state = state.restoring(Ruleset(tables: [creation]), noflush: true)
+            guard let tableIndex = state.tables.firstIndex(where: { $0.name == block.name }) else { continue }
+            for chain in block.chains where block.isBuiltin(chain.name) {
+                guard let index = state.tables[tableIndex].index(ofChain: chain.name) else { continue }
+                for rule in chain.rules.reversed() where !state.tables[tableIndex].chains[index].rules.contains(rule) {
+                    state.tables[tableIndex].chains[index].rules.insert(rule, at: 0)
+                }
+            }
+        }
+        return state
+    }
+
     /// The node's ruleset after kube-proxy's start-up jumps and one `iptables-restore --noflush` of `payload`.
     public static func ruleset(applying payload: String) throws(IptablesParseError) -> Ruleset {
         let base = try IptablesParser.parse(text)

@@ -50,7 +50,36 @@ extension ProxyConfig {
             }
         }
         if let tracer = try root["tracer"]?.fields() { config.tracerNodeIPs = try addresses(tracer["nodeIPs"]) }
+        if let value = root["syncPeriod"], !value.isNull { config.syncPeriod = try duration(value) }
         return config
+    }
+
+    /// A duration in seconds: a plain number of seconds or a Go duration such as `30s`, `1m30s`, `500ms`.
+    static func duration(_ value: YAMLValue) throws(LocatedError) -> Double {
+        let text = try value.string()
+        guard let seconds = Double(text) ?? goDuration(text), seconds >= 0, seconds.isFinite else {
+            throw value.error(.invalidValue(text, expected: "seconds or a duration such as 30s, 1m or 500ms"))
+        }
+        return seconds
+    }
+
+    /// Go's `time.ParseDuration` for non-negative values: number-unit pairs with units h, m, s, ms, us, µs, ns.
+    static func goDuration(_ text: String) -> Double? {
+        let units: [(String, Double)] = [
+            ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("h", 3600), ("m", 60), ("s", 1),
+        ]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let amount = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += amount * scale
+        }
+        return total
     }
 
     static func flag(_ map: YAMLMapping, _ key: String) throws(LocatedError) -> Bool? {

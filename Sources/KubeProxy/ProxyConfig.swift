@@ -34,13 +34,16 @@ public struct ProxyConfig: Hashable, Sendable {
     public var featureGates: [String: Bool]
     /// Addresses the packet tracer treats as local (the node's addresses).
     public var tracerNodeIPs: [IPv4Address]
+    /// `--iptables-sync-period` in seconds (default 30): in large-cluster mode stale chains are deleted at most
+    /// once per period.
+    public var syncPeriod: Double
 
     public init(
         nodeName: String, nodeIPs: [IPv4Address] = [], localDetector: LocalTrafficDetector = .none,
         masqueradeAll: Bool = false, masqueradeBit: Int = 14, nodePortAddresses: [IPv4Prefix]? = nil,
         localhostNodePorts: Bool = true, nfacctCounters: Set<String> = [], conntrackTCPLiberal: Bool = false,
         iptablesHasRandomFully: Bool = false, networkInterfaces: [String: [IPv4Prefix]] = [:],
-        featureGates: [String: Bool] = [:], tracerNodeIPs: [IPv4Address] = []
+        featureGates: [String: Bool] = [:], tracerNodeIPs: [IPv4Address] = [], syncPeriod: Double = 30
     ) {
         self.nodeName = nodeName
         self.nodeIPs = nodeIPs
@@ -55,6 +58,7 @@ public struct ProxyConfig: Hashable, Sendable {
         self.networkInterfaces = networkInterfaces
         self.featureGates = featureGates
         self.tracerNodeIPs = tracerNodeIPs
+        self.syncPeriod = syncPeriod
     }
 
     /// The masquerade mark, `0x4000` for bit 14.

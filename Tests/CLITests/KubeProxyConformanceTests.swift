@@ -118,6 +118,37 @@ struct KubeProxyConformanceTests {
             expected: flowsFile)
     }
 
+    @Test(
+        "steps.json: each sync of a multi-step case writes the expected payload, counters and consistent jumps",
+        arguments: ConformanceStep.all)
+    func syncStep(_ step: ConformanceStep) throws {
+        let c = step.conformance
+        let result = try SyncRuns.result(for: c)
+        #expect(result.status == 0, "\(result.stderr)")
+        guard let sync = SyncOutput(result.stdout).syncs[step.number] else {
+            Issue.record("no sync for step \(step.number) in the output")
+            return
+        }
+        if let expected = step.expected {
+            let text = try String(contentsOf: c.file(expected), encoding: .utf8)
+            #expect(try Normalize.iptables(sync.payload) == Normalize.iptables(text))
+            #expect(sync.fields["restore"] == "ok")
+        }
+        if step.expectsFailure { #expect(sync.fields["restore"] == "failed") }
+        if let count = step.natRulesSynced { #expect(sync.fields["nat-rules-synced"] == String(count)) }
+        if let count = step.natRulesTotal {
+            #expect(sync.fields["nat-rules-total"] == String(count))
+            if sync.fields["large-cluster"] == "false" {
+                #expect(sync.fields["nat-rules-kernel"] == String(count), "stale chains are gone at once")
+            }
+        }
+        if step.checkConsistency { #expect(try RuleJumps.problems(sync.payload) == []) }
+        if step.number == 1, c.has("expected-iptables.txt") {
+            let full = try String(contentsOf: c.file("expected-iptables.txt"), encoding: .utf8)
+            #expect(try Normalize.iptables(sync.payload) == Normalize.iptables(full), "step 1 is the full sync")
+        }
+    }
+
     func expectFlows(_ arguments: [String], expected: URL) throws {
         let result = try KDP.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")

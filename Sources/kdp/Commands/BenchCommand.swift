@@ -13,11 +13,14 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure traces per second, cold `kdp trace` wall time and BGP convergence (use a release build).")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case all, trace, bgp
+        case all, trace, bgp, rules
     }
 
-    @Option(help: "Which figures: all, trace or bgp.")
+    @Option(help: "Which figures: all, trace, bgp or rules.")
     var suite: Suite = .all
+
+    @Option(help: "Internal: compile this many synthetic Services once and report (used by --suite rules).")
+    var compileServices: Int?
 
     @Option(help: "Topology to measure.")
     var topology = "topologies/two-nodes-routed.yaml"
@@ -35,8 +38,61 @@ struct BenchCommand: ParsableCommand {
     var coldRuns = 20
 
     func run() throws {
-        if suite != .bgp { try traceFigures() }
-        if suite != .trace { bgpFigures() }
+        if let compileServices {
+            output(
+                BenchRules.compileOnce(services: compileServices, endpoints: 10, runs: compileServices > 20000 ? 2 : 5)
+                    + "\n")
+            return
+        }
+        if suite == .all || suite == .trace { try traceFigures() }
+        if suite == .all || suite == .bgp { bgpFigures() }
+        if suite == .all || suite == .rules { try rulesFigures() }
+    }
+
+    /// kube-proxy compile time and memory per size (child processes), the whole command, a trace.
+    func rulesFigures() throws {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        for size in [1000, 10000, 30000] {
+            let (status, text) = try runChild(binary, ["bench", "--compile-services", String(size)])
+            guard status == 0 else { throw InputError(message: "bench child for \(size) services failed") }
+            output(text)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kdp-bench-10k-\(getpid()).yaml")
+        let proxy = FileManager.default.temporaryDirectory.appendingPathComponent("kdp-bench-proxy-\(getpid()).yaml")
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: proxy)
+        }
+        try SyntheticCluster.yaml(services: 10000, endpoints: 10).write(to: file, atomically: true, encoding: .utf8)
+        try
+            "nodeName: node-0\nnodeIPs: [192.168.0.2]\nlocalTrafficDetector: {mode: ClusterCIDR, clusterCIDR: 10.0.0.0/8}\niptablesHasRandomFully: true\n"
+            .write(to: proxy, atomically: true, encoding: .utf8)
+        var samples: [Double] = []
+        for _ in 0..<3 {
+            let start = ContinuousClock.now
+            let (status, _) = try runChild(
+                binary, ["rules", "--mode", "iptables", "--proxy-config", proxy.path, file.path])
+            guard status == 0 else { throw InputError(message: "kdp rules on the 10k file failed") }
+            samples.append((ContinuousClock.now - start).seconds)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        output(
+            String(
+                format: "whole `kdp rules` on a 10k-Service manifest (%.1f MiB of YAML): best %.2f s of 3 runs\n",
+                Double(size ?? 0) / 1_048_576, samples.min() ?? 0))
+        output(try BenchRules.traceThrough(services: 10000, endpoints: 10) + "\n")
+    }
+
+    func runChild(_ binary: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// Convergence of a 100-node full mesh and of 1000 nodes behind two route reflectors.

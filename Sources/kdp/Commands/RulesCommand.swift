@@ -11,7 +11,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Compile Services/EndpointSlices into kube-proxy's ruleset, or trace flows through it.",
-        subcommands: [Generate.self, TraceFlows.self],
+        subcommands: [Generate.self, TraceFlows.self, Sync.self],
         defaultSubcommand: Generate.self)
 
     /// Options shared by both subcommands.
