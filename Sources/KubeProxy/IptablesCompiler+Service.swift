@@ -33,7 +33,7 @@ extension SyncState {
             var rule = RuleLine(IptablesCompiler.kubeServices)
             rule.comment(filterComment)
             rule.add("-m", proto, "-p", proto, "-d", clusterIP, "--dport", port, "-j", filterTarget)
-            filterServices.append(rule.text)
+            filter(rule)
         }
         for externalIP in service.externalIPs {
             let ip = "\(externalIP)"
@@ -47,7 +47,7 @@ extension SyncState {
                 var rule = RuleLine(IptablesCompiler.kubeExternalServices)
                 rule.comment(filterComment)
                 rule.add("-m", proto, "-p", proto, "-d", ip, "--dport", port, "-j", filterTarget)
-                filterExternal.append(rule.text)
+                filter(rule)
             }
         }
         for lbIP in info.loadBalancerIPs {
@@ -62,7 +62,7 @@ extension SyncState {
                 var rule = RuleLine(IptablesCompiler.kubeProxyFirewall)
                 rule.comment("\(spn) traffic not accepted by \(info.firewallChain)")
                 rule.add("-m", proto, "-p", proto, "-d", ip, "--dport", port, "-j", "DROP")
-                filterProxyFirewall.append(rule.text)
+                filter(rule)
             }
         }
         if !hasExternal {
@@ -70,7 +70,7 @@ extension SyncState {
                 var rule = RuleLine(IptablesCompiler.kubeExternalServices)
                 rule.comment(filterComment)
                 rule.add("-m", proto, "-p", proto, "-d", "\(lbIP)", "--dport", port, "-j", filterTarget)
-                filterExternal.append(rule.text)
+                filter(rule)
             }
         }
         if let nodePort = info.port.nodePort {
@@ -85,7 +85,7 @@ extension SyncState {
             var rule = RuleLine(IptablesCompiler.kubeNodePorts)
             rule.comment("\(spn) health check node port")
             rule.add("-m", "tcp", "-p", "tcp", "--dport", String(healthCheck), "-j", "ACCEPT")
-            filterNodePorts.append(rule.text)
+            filter(rule)
         }
         if hasInternal { writeInternalMasquerade(info, chain: internalChain, clusterIP: clusterIP, port: port) }
         if usesExternalChain {
@@ -133,7 +133,7 @@ extension SyncState {
             rule.add(
                 "-m", "addrtype", "--dst-type", "LOCAL", "-m", proto, "-p", proto, "--dport", nodePort, "-j",
                 filterTarget)
-            filterExternal.append(rule.text)
+            filter(rule)
         }
     }
 

@@ -45,6 +45,8 @@ public struct IptablesCompiler: Sendable {
         var sync = SyncState(config: config)
         let totalEndpoints = ports.reduce(0) { $0 + $1.endpoints.count }
         sync.largeCluster = totalEndpoints > largeClusterThreshold
+        sync.natText.reserveCapacity(totalEndpoints * 260 + ports.count * 400)
+        sync.activeChains.reserveCapacity(totalEndpoints + ports.count * 4)
         sync.writeStaticRules()
         for info in ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) }) {
             sync.writesServiceChains = changed?.contains(info.service.key) ?? true
@@ -54,7 +56,7 @@ public struct IptablesCompiler: Sendable {
         sync.writeNodePortsTail()
         sync.writeForwardRules()
         return IptablesSyncPlan(
-            payload: sync.payload(), activeNATChains: sync.activeChains, skippedNATRules: sync.skippedNATRules,
+            payload: sync.payload(), activeChainList: sync.activeChains, skippedNATRules: sync.skippedNATRules,
             largeClusterMode: sync.largeCluster)
     }
 }
@@ -63,24 +65,21 @@ public struct IptablesCompiler: Sendable {
 struct SyncState {
     let config: ProxyConfig
     var largeCluster = false
-    var filterRules: [String] = []
-    var natRules: [String] = []
-    var natChains: [String] = []
+    /// Rule text in the order the sync writes it (kube-proxy's filterRules / natRules line buffers).
+    var filterText = ""
+    var natText = ""
+    var filterCount = 0
+    var natCount = 0
+    /// nat chains declared, in order: the top-level ones, then each service's as it creates them.
+    var natChains = [
+        IptablesCompiler.kubeServices, IptablesCompiler.kubeNodePorts, IptablesCompiler.kubePostrouting,
+        IptablesCompiler.kubeMarkMasq,
+    ]
     var filterHasFirewall = false
-    /// nat rules grouped so that the output is already in kube-proxy's test order (top-level chains first).
-    var nodePortRules: [String] = []
-    var serviceRules: [String] = []
-    var filterNodePorts: [String] = []
-    var filterServices: [String] = []
-    var filterExternal: [String] = []
-    var filterProxyFirewall: [String] = []
-    var filterForward: [String] = []
-    var filterFirewall: [String] = []
-    var natPerChain: [String: [String]] = [:]
     /// False while writing a service whose own chains this (partial) sync leaves as they are.
     var writesServiceChains = true
     /// Per-service nat chains in use, written or not (kube-proxy's `activeNATChains`).
-    var activeChains: Set<String> = []
+    var activeChains: [String] = []
     /// nat rules of unchanged services that a partial sync did not write.
     var skippedNATRules = 0
 
@@ -88,22 +87,31 @@ struct SyncState {
 
     var mark: String { config.masqueradeMark }
 
+    /// Appends a nat rule; a per-service chain's rule is only counted when this partial sync skips the service.
     mutating func nat(_ chain: String, _ line: RuleLine) {
-        switch chain {
-        case IptablesCompiler.kubeNodePorts: nodePortRules.append(line.text)
-        case IptablesCompiler.kubeServices: serviceRules.append(line.text)
-        default:
-            if writesServiceChains {
-                natPerChain[chain, default: []].append(line.text)
-            } else {
-                skippedNATRules += 1
-            }
+        if !writesServiceChains, chain.hasPrefix("KUBE-"), !Self.topLevelNAT.contains(chain) {
+            skippedNATRules += 1
+            return
         }
+        natText += line.text
+        natText += "\n"
+        natCount += 1
+    }
+
+    static let topLevelNAT: Set<String> = [
+        IptablesCompiler.kubeServices, IptablesCompiler.kubeNodePorts, IptablesCompiler.kubePostrouting,
+        IptablesCompiler.kubeMarkMasq,
+    ]
+
+    mutating func filter(_ line: RuleLine) {
+        filterText += line.text
+        filterText += "\n"
+        filterCount += 1
     }
 
     mutating func declare(_ chain: String) {
-        activeChains.insert(chain)
-        if writesServiceChains, natPerChain[chain] == nil { natPerChain[chain] = [] }
+        activeChains.append(chain)
+        if writesServiceChains { natChains.append(chain) }
     }
 
     /// KUBE-POSTROUTING, KUBE-MARK-MASQ and (IPv4 with localhost node ports) KUBE-FIREWALL.
@@ -130,7 +138,7 @@ struct SyncState {
             firewall.add(
                 "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8", "-m", "conntrack", "!", "--ctstate",
                 "RELATED,ESTABLISHED,DNAT", "-j", "DROP")
-            filterFirewall.append(firewall.text)
+            filter(firewall)
         }
     }
 
@@ -143,7 +151,7 @@ struct SyncState {
             rule.add("-m", "addrtype", "--dst-type", "LOCAL")
             if !config.localhostNodePorts { rule.add("!", "-d", "127.0.0.0/8") }
             rule.add("-j", IptablesCompiler.kubeNodePorts)
-            serviceRules.append(rule.text)
+            nat(IptablesCompiler.kubeServices, rule)
             return
         }
         for ip in config.nodePortIPs {
@@ -151,7 +159,7 @@ struct SyncState {
             var rule = RuleLine(IptablesCompiler.kubeServices)
             rule.comment(comment)
             rule.add("-d", "\(ip)", "-j", IptablesCompiler.kubeNodePorts)
-            serviceRules.append(rule.text)
+            nat(IptablesCompiler.kubeServices, rule)
         }
     }
 
@@ -165,40 +173,31 @@ struct SyncState {
                 rule.add("-m", "nfacct", "--nfacct-name", ProxyConfig.invalidDroppedCounter)
             }
             rule.add("-j", "DROP")
-            filterForward.append(rule.text)
+            filter(rule)
         }
         var rule = RuleLine(forward)
         rule.comment("kubernetes forwarding rules")
         rule.add("-m", "mark", "--mark", "\(mark)/\(mark)", "-j", "ACCEPT")
-        filterForward.append(rule.text)
+        filter(rule)
         rule = RuleLine(forward)
         rule.comment("kubernetes forwarding conntrack rule")
         rule.add("-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
-        filterForward.append(rule.text)
+        filter(rule)
     }
 
-    /// The payload in the order kube-proxy's tests sort to: filter then nat; KUBE-NODEPORTS, KUBE-SERVICES,
-    /// then other KUBE-* chains in byte order.
+    /// The payload: kube-proxy's chain declarations and the rule text in write order.
     func payload() -> IptablesPayload {
         var payload = IptablesPayload()
-        var filterChains = [
-            IptablesCompiler.kubeNodePorts, IptablesCompiler.kubeServices, IptablesCompiler.kubeExternalServices,
-            IptablesCompiler.kubeForward, IptablesCompiler.kubeProxyFirewall,
+        payload.filterChains = [
+            IptablesCompiler.kubeServices, IptablesCompiler.kubeExternalServices, IptablesCompiler.kubeForward,
+            IptablesCompiler.kubeNodePorts, IptablesCompiler.kubeProxyFirewall,
         ]
-        if filterHasFirewall { filterChains.append(IptablesCompiler.kubeFirewall) }
-        payload.filterChains = IptablesPayload.sortedLikeKubeProxyTests(filterChains)
-        var filterByChain: [String: [String]] = [
-            IptablesCompiler.kubeNodePorts: filterNodePorts, IptablesCompiler.kubeServices: filterServices,
-            IptablesCompiler.kubeExternalServices: filterExternal, IptablesCompiler.kubeForward: filterForward,
-            IptablesCompiler.kubeProxyFirewall: filterProxyFirewall,
-        ]
-        if filterHasFirewall { filterByChain[IptablesCompiler.kubeFirewall] = filterFirewall }
-        for chain in payload.filterChains { payload.filterRules += filterByChain[chain] ?? [] }
-        var nat = natPerChain
-        nat[IptablesCompiler.kubeNodePorts] = nodePortRules
-        nat[IptablesCompiler.kubeServices] = serviceRules
-        payload.natChains = IptablesPayload.sortedLikeKubeProxyTests(Array(nat.keys))
-        for chain in payload.natChains { payload.natRules += nat[chain] ?? [] }
+        if filterHasFirewall { payload.filterChains.append(IptablesCompiler.kubeFirewall) }
+        payload.filterText = filterText
+        payload.filterRuleCount = filterCount
+        payload.natChains = natChains
+        payload.natText = natText
+        payload.natRuleCount = natCount
         return payload
     }
 }

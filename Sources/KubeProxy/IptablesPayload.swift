@@ -1,34 +1,51 @@
 /// The iptables-restore input kube-proxy writes for one sync: per table, the chain declarations and the
 /// rules, as text lines in kube-proxy's own argument order (`-m comment --comment … -m tcp -p tcp -d IP
-/// --dport N -j TARGET`, `--or-mark`, unsuffixed hosts) — the text is the contract, so it is built as text,
-/// the way kube-proxy's line buffers do. The Netfilter module parses it back into typed rules to run packets.
+/// --dport N -j TARGET`, `--or-mark`, unsuffixed hosts) and in the order its sync writes them (rules of
+/// different chains interleave, as in kube-proxy's line buffers; `iptables-restore` appends each to its chain).
+/// The text is the contract, so it is built as text; the Netfilter module parses it back into typed rules.
 public struct IptablesPayload: Sendable {
-    /// `:CHAIN - [0:0]` declarations, by table.
+    /// `:CHAIN - [0:0]` declarations, by table, in declaration order.
     public var filterChains: [String] = []
     public var natChains: [String] = []
-    /// `-A CHAIN …` lines, by table.
-    public var filterRules: [String] = []
-    public var natRules: [String] = []
+    /// `-A CHAIN …` lines, each ending in a newline, by table.
+    public var filterText = ""
+    public var natText = ""
+    /// How many rule lines each table's text holds.
+    public var filterRuleCount = 0
+    public var natRuleCount = 0
     /// Chains deleted by this sync (`-X`), by table.
     public var filterDeleted: [String] = []
     public var natDeleted: [String] = []
 
     public init() {}
 
+    /// The filter rule lines (without newlines).
+    public var filterRules: [String] { filterText.split(separator: "\n").map(String.init) }
+    /// The nat rule lines (without newlines).
+    public var natRules: [String] { natText.split(separator: "\n").map(String.init) }
+
     /// The restore text: `*filter` then `*nat`, each with declarations, rules, deletions and `COMMIT`.
     public var text: String {
         var out = ""
-        out.reserveCapacity((filterRules.count + natRules.count) * 120 + (filterChains.count + natChains.count) * 40)
+        out.reserveCapacity(
+            filterText.utf8.count + natText.utf8.count + (filterChains.count + natChains.count) * 40 + 64)
         for (table, chains, rules, deleted) in [
-            ("filter", filterChains, filterRules, filterDeleted), ("nat", natChains, natRules, natDeleted),
+            ("filter", filterChains, filterText, filterDeleted), ("nat", natChains, natText, natDeleted),
         ] {
-            out += "*\(table)\n"
-            for chain in chains { out += ":\(chain) - [0:0]\n" }
-            for rule in rules {
-                out += rule
+            out += "*"
+            out += table
+            out += "\n"
+            for chain in chains {
+                out += ":"
+                out += chain
+                out += " - [0:0]\n"
+            }
+            out += rules
+            for chain in deleted {
+                out += "-X "
+                out += chain
                 out += "\n"
             }
-            for chain in deleted { out += "-X \(chain)\n" }
             out += "COMMIT\n"
         }
         return out
@@ -43,7 +60,7 @@ extension IptablesPayload {
     public mutating func deleteNATChains(_ chains: [String]) {
         guard !chains.isEmpty else { return }
         let declared = Set(natChains)
-        natChains = Self.sortedLikeKubeProxyTests(natChains + chains.filter { !declared.contains($0) })
+        natChains += chains.filter { !declared.contains($0) }
         natDeleted = Self.sortedLikeKubeProxyTests(Array(Set(natDeleted + chains)))
     }
 
@@ -68,6 +85,7 @@ struct RuleLine {
 
     init(_ chain: String) {
         text = "-A "
+        text.reserveCapacity(192)
         text += chain
     }
 
@@ -79,8 +97,15 @@ struct RuleLine {
     }
 
     /// `-m comment --comment "<text>"` (quoted, as kube-proxy formats with `"%s …"`).
-    mutating func comment(_ value: String) { add("-m", "comment", "--comment", "\"" + value + "\"") }
+    mutating func comment(_ value: String) {
+        text += " -m comment --comment \""
+        text += value
+        text += "\""
+    }
 
     /// `-m comment --comment <name>` unquoted, as kube-proxy writes the bare service port name.
-    mutating func bareComment(_ value: String) { add("-m", "comment", "--comment", value) }
+    mutating func bareComment(_ value: String) {
+        text += " -m comment --comment "
+        text += value
+    }
 }

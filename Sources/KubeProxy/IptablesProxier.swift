@@ -76,8 +76,8 @@ public struct IptablesProxier: Sendable {
         var result = IptablesSyncResult(
             isFull: full, payload: plan.payload, changedServices: full ? [] : changed.sorted(),
             deletedChains: deleted, largeClusterMode: plan.largeClusterMode,
-            natRulesSynced: plan.payload.natRules.count,
-            natRulesTotal: plan.payload.natRules.count + plan.skippedNATRules)
+            natRulesSynced: plan.payload.natRuleCount,
+            natRulesTotal: plan.payload.natRuleCount + plan.skippedNATRules)
         result.restoreError = restore(plan.payload)
         result.natRulesInKernel = natRuleCount
         if result.restoreError == nil {

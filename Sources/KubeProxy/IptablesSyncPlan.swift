@@ -7,16 +7,18 @@ public struct IptablesSyncPlan: Sendable {
     /// The iptables-restore input.
     public var payload: IptablesPayload
     /// Every KUBE-SVC/SVL/EXT/FW/SEP chain the current services use, including those a partial sync skipped.
-    public var activeNATChains: Set<String>
+    public var activeNATChains: Set<String> { Set(activeChainList) }
+    /// The same chains as a list (cheap to build; the set is made when a partial sync needs it).
+    public var activeChainList: [String]
     /// nat rules of unchanged services that were not written (they are already in the kernel).
     public var skippedNATRules: Int
     /// More endpoints than the threshold: per-endpoint comments dropped, stale chains cleaned up less often.
     public var largeClusterMode: Bool
 
     /// Creates a plan.
-    public init(payload: IptablesPayload, activeNATChains: Set<String>, skippedNATRules: Int, largeClusterMode: Bool) {
+    public init(payload: IptablesPayload, activeChainList: [String], skippedNATRules: Int, largeClusterMode: Bool) {
         self.payload = payload
-        self.activeNATChains = activeNATChains
+        self.activeChainList = activeChainList
         self.skippedNATRules = skippedNATRules
         self.largeClusterMode = largeClusterMode
     }

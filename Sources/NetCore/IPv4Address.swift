@@ -59,8 +59,29 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
         IPv4Address(rawValue: UInt32(truncatingIfNeeded: Int64(rawValue) + Int64(offset)))
     }
 
+    /// Dotted quad, written digit by digit (this runs for every rule of a large ruleset).
     public var description: String {
-        "\(rawValue >> 24).\((rawValue >> 16) & 0xFF).\((rawValue >> 8) & 0xFF).\(rawValue & 0xFF)"
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var length = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int((rawValue >> UInt32(shift)) & 0xFF)
+                if shift != 24 {
+                    buffer[length] = UInt8(ascii: ".")
+                    length += 1
+                }
+                if octet >= 100 {
+                    buffer[length] = UInt8(48 + octet / 100)
+                    length += 1
+                }
+                if octet >= 10 {
+                    buffer[length] = UInt8(48 + octet / 10 % 10)
+                    length += 1
+                }
+                buffer[length] = UInt8(48 + octet % 10)
+                length += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<length]), as: UTF8.self)
+        }
     }
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -26,7 +26,7 @@ enum BenchRules {
             let payload = compiler.compile(services: svc, slices: slices)
             let text = payload.text
             best = min(best, (ContinuousClock.now - start).seconds)
-            lines = payload.filterRules.count + payload.natRules.count
+            lines = payload.filterRuleCount + payload.natRuleCount
             bytes = text.utf8.count
         }
         return String(
