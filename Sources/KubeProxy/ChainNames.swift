@@ -16,21 +16,27 @@ public enum ChainNames {
     }
 
     /// RFC 4648 base32 (A–Z2–7) of SHA-256, first 16 characters (10 bytes of digest → 16 symbols).
+    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+
     static func hash16(_ text: String) -> String {
-        let digest = Array(SHA256.hash(data: Array(text.utf8)))
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(16)
-        var buffer: UInt64 = 0
-        var bits = 0
-        for byte in digest.prefix(10) {
-            buffer = buffer << 8 | UInt64(byte)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                output.append(alphabet[Int((buffer >> UInt64(bits)) & 0x1F)])
+        var text = text
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        // 10 digest bytes are exactly 16 base32 symbols: read them as a 80-bit number, 5 bits at a time.
+        return digest.withUnsafeBytes { bytes in
+            var high: UInt64 = 0
+            for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+            let low = UInt64(bytes[8]) << 8 | UInt64(bytes[9])
+            return String(unsafeUninitializedCapacity: 16) { output in
+                for symbol in 0..<16 {
+                    let shift = 75 - symbol * 5  // bit position of this symbol in the 80-bit number
+                    let value: UInt64 =
+                        shift >= 16
+                        ? (high >> UInt64(shift - 16)) & 0x1F
+                        : ((high << UInt64(16 - shift)) | (low >> UInt64(shift))) & 0x1F
+                    output[symbol] = Self.alphabet[Int(value)]
+                }
+                return 16
             }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -215,7 +215,7 @@ extension SyncState {
         if let timeout = info.service.affinityTimeout {
             for endpoint in endpoints {
                 var rule = RuleLine(chain)
-                if !largeCluster { rule.comment("\(info.name) -> \(endpoint.text)") }
+                if !largeCluster { rule.comment(info.name, arrow: endpoint.text) }
                 rule.add(
                     "-m", "recent", "--name", endpoint.chain, "--rcheck", "--seconds", String(timeout), "--reap", "-j",
                     endpoint.chain)
@@ -225,7 +225,7 @@ extension SyncState {
         let count = endpoints.count
         for (index, endpoint) in endpoints.enumerated() {
             var rule = RuleLine(chain)
-            if !largeCluster { rule.comment("\(info.name) -> \(endpoint.text)") }
+            if !largeCluster { rule.comment(info.name, arrow: endpoint.text) }
             if index < count - 1 {
                 rule.add("-m", "statistic", "--mode", "random", "--probability", Self.probability(count - index))
             }
@@ -240,7 +240,7 @@ extension SyncState {
         declare(chain)
         var rule = RuleLine(chain)
         if !largeCluster { rule.bareComment(info.name) }
-        rule.add("-s", "\(endpoint.ip)", "-j", IptablesCompiler.kubeMarkMasq)
+        rule.add("-s", endpoint.ip.description, "-j", IptablesCompiler.kubeMarkMasq)
         nat(chain, rule)
         rule = RuleLine(chain)
         if !largeCluster { rule.bareComment(info.name) }

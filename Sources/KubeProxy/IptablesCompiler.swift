@@ -45,7 +45,7 @@ public struct IptablesCompiler: Sendable {
         var sync = SyncState(config: config)
         let totalEndpoints = ports.reduce(0) { $0 + $1.endpoints.count }
         sync.largeCluster = totalEndpoints > largeClusterThreshold
-        sync.natText.reserveCapacity(totalEndpoints * 260 + ports.count * 400)
+        sync.natBytes.reserveCapacity(totalEndpoints * 260 + ports.count * 400)
         sync.activeChains.reserveCapacity(totalEndpoints + ports.count * 4)
         sync.writeStaticRules()
         for info in ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) }) {
@@ -66,8 +66,8 @@ struct SyncState {
     let config: ProxyConfig
     var largeCluster = false
     /// Rule text in the order the sync writes it (kube-proxy's filterRules / natRules line buffers).
-    var filterText = ""
-    var natText = ""
+    var filterBytes: [UInt8] = []
+    var natBytes: [UInt8] = []
     var filterCount = 0
     var natCount = 0
     /// nat chains declared, in order: the top-level ones, then each service's as it creates them.
@@ -93,8 +93,8 @@ struct SyncState {
             skippedNATRules += 1
             return
         }
-        natText += line.text
-        natText += "\n"
+        natBytes.append(contentsOf: line.bytes)
+        natBytes.append(UInt8(ascii: "\n"))
         natCount += 1
     }
 
@@ -104,8 +104,8 @@ struct SyncState {
     ]
 
     mutating func filter(_ line: RuleLine) {
-        filterText += line.text
-        filterText += "\n"
+        filterBytes.append(contentsOf: line.bytes)
+        filterBytes.append(UInt8(ascii: "\n"))
         filterCount += 1
     }
 
@@ -193,10 +193,10 @@ struct SyncState {
             IptablesCompiler.kubeNodePorts, IptablesCompiler.kubeProxyFirewall,
         ]
         if filterHasFirewall { payload.filterChains.append(IptablesCompiler.kubeFirewall) }
-        payload.filterText = filterText
+        payload.filterBytes = filterBytes
         payload.filterRuleCount = filterCount
         payload.natChains = natChains
-        payload.natText = natText
+        payload.natBytes = natBytes
         payload.natRuleCount = natCount
         return payload
     }

@@ -7,9 +7,9 @@ public struct IptablesPayload: Sendable {
     /// `:CHAIN - [0:0]` declarations, by table, in declaration order.
     public var filterChains: [String] = []
     public var natChains: [String] = []
-    /// `-A CHAIN …` lines, each ending in a newline, by table.
-    public var filterText = ""
-    public var natText = ""
+    /// `-A CHAIN …` lines as UTF-8, each ending in a newline, by table.
+    public var filterBytes: [UInt8] = []
+    public var natBytes: [UInt8] = []
     /// How many rule lines each table's text holds.
     public var filterRuleCount = 0
     public var natRuleCount = 0
@@ -20,33 +20,39 @@ public struct IptablesPayload: Sendable {
     public init() {}
 
     /// The filter rule lines (without newlines).
-    public var filterRules: [String] { filterText.split(separator: "\n").map(String.init) }
+    public var filterRules: [String] { Self.lines(filterBytes) }
     /// The nat rule lines (without newlines).
-    public var natRules: [String] { natText.split(separator: "\n").map(String.init) }
+    public var natRules: [String] { Self.lines(natBytes) }
+
+    static func lines(_ bytes: [UInt8]) -> [String] {
+        bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
 
     /// The restore text: `*filter` then `*nat`, each with declarations, rules, deletions and `COMMIT`.
-    public var text: String {
-        var out = ""
-        out.reserveCapacity(
-            filterText.utf8.count + natText.utf8.count + (filterChains.count + natChains.count) * 40 + 64)
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The restore text as UTF-8.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(filterBytes.count + natBytes.count + (filterChains.count + natChains.count) * 40 + 64)
         for (table, chains, rules, deleted) in [
-            ("filter", filterChains, filterText, filterDeleted), ("nat", natChains, natText, natDeleted),
+            ("filter", filterChains, filterBytes, filterDeleted), ("nat", natChains, natBytes, natDeleted),
         ] {
-            out += "*"
-            out += table
-            out += "\n"
+            out.append(UInt8(ascii: "*"))
+            out.append(contentsOf: table.utf8)
+            out.append(UInt8(ascii: "\n"))
             for chain in chains {
-                out += ":"
-                out += chain
-                out += " - [0:0]\n"
+                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: chain.utf8)
+                out.append(contentsOf: " - [0:0]\n".utf8)
             }
-            out += rules
+            out.append(contentsOf: rules)
             for chain in deleted {
-                out += "-X "
-                out += chain
-                out += "\n"
+                out.append(contentsOf: "-X ".utf8)
+                out.append(contentsOf: chain.utf8)
+                out.append(UInt8(ascii: "\n"))
             }
-            out += "COMMIT\n"
+            out.append(contentsOf: "COMMIT\n".utf8)
         }
         return out
     }
@@ -79,33 +85,47 @@ extension IptablesPayload {
     }
 }
 
-/// Builds one rule line from arguments (quoting is the caller's: kube-proxy writes comments pre-quoted).
+/// Builds one rule line from arguments (quoting is the caller's: kube-proxy writes comments pre-quoted), as
+/// UTF-8 bytes: a large sync writes hundreds of thousands of lines, and byte appends are what keeps that fast.
 struct RuleLine {
-    private(set) var text: String
+    private(set) var bytes: [UInt8]
 
     init(_ chain: String) {
-        text = "-A "
-        text.reserveCapacity(192)
-        text += chain
+        bytes = []
+        bytes.reserveCapacity(200)
+        bytes.append(contentsOf: "-A ".utf8)
+        bytes.append(contentsOf: chain.utf8)
     }
 
     mutating func add(_ arguments: String...) {
         for argument in arguments {
-            text += " "
-            text += argument
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: argument.utf8)
         }
     }
 
     /// `-m comment --comment "<text>"` (quoted, as kube-proxy formats with `"%s …"`).
     mutating func comment(_ value: String) {
-        text += " -m comment --comment \""
-        text += value
-        text += "\""
+        bytes.append(contentsOf: " -m comment --comment \"".utf8)
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `-m comment --comment "<a> -> <b>"`, without building the joined string first.
+    mutating func comment(_ first: String, arrow second: String) {
+        bytes.append(contentsOf: " -m comment --comment \"".utf8)
+        bytes.append(contentsOf: first.utf8)
+        bytes.append(contentsOf: " -> ".utf8)
+        bytes.append(contentsOf: second.utf8)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `-m comment --comment <name>` unquoted, as kube-proxy writes the bare service port name.
     mutating func bareComment(_ value: String) {
-        text += " -m comment --comment "
-        text += value
+        bytes.append(contentsOf: " -m comment --comment ".utf8)
+        bytes.append(contentsOf: value.utf8)
     }
+
+    /// The line as text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -16,23 +16,40 @@ public struct EndpointInfo: Hashable, Sendable {
 }
 
 /// One port of one Service with everything a sync needs: names, addresses, policies and its endpoints
-/// (deduplicated by `ip:port` and sorted by that string, as kube-proxy does).
-public struct ServicePortInfo: Sendable {
-    public var service: Service
-    public var port: ServicePort
+/// (deduplicated by `ip:port` and sorted by that string, as kube-proxy does). Immutable and shared by
+/// reference: a large sync passes tens of thousands of these around.
+public final class ServicePortInfo: Sendable {
+    public let service: Service
+    public let port: ServicePort
     /// `ns/name:port` (or `ns/name` for an unnamed port).
-    public var name: String
+    public let name: String
     /// `tcp`, `udp`, `sctp`.
-    public var proto: String
-    public var hash: String
-    public var endpoints: [EndpointInfo]
+    public let proto: String
+    public let hash: String
+    public let endpoints: [EndpointInfo]
     /// LB ingress IPs this proxier programs (ipMode Proxy skipped when LoadBalancerIPMode is on).
-    public var loadBalancerIPs: [IPv4Address]
+    public let loadBalancerIPs: [IPv4Address]
+    public let clusterChain: String
+    public let localChain: String
+    public let externalChain: String
+    public let firewallChain: String
 
-    public var clusterChain: String { "KUBE-SVC-" + hash }
-    public var localChain: String { "KUBE-SVL-" + hash }
-    public var externalChain: String { "KUBE-EXT-" + hash }
-    public var firewallChain: String { "KUBE-FW-" + hash }
+    public init(
+        service: Service, port: ServicePort, name: String, proto: String, hash: String, endpoints: [EndpointInfo],
+        loadBalancerIPs: [IPv4Address]
+    ) {
+        self.service = service
+        self.port = port
+        self.name = name
+        self.proto = proto
+        self.hash = hash
+        self.endpoints = endpoints
+        self.loadBalancerIPs = loadBalancerIPs
+        clusterChain = "KUBE-SVC-" + hash
+        localChain = "KUBE-SVL-" + hash
+        externalChain = "KUBE-EXT-" + hash
+        firewallChain = "KUBE-FW-" + hash
+    }
 
     /// NodePort, externalIP or LB IP present.
     public var isExternallyAccessible: Bool {
@@ -69,7 +86,7 @@ public struct ServicePortInfo: Sendable {
     static func collect(_ slices: [EndpointSlice], port: ServicePort, name: String, proto: String, config: ProxyConfig)
         -> [EndpointInfo]
     {
-        var seen: Set<String> = []
+        var seen: Set<UInt64> = []
         var endpoints: [EndpointInfo] = []
         for slice in slices {
             guard let slicePort = slice.ports.first(where: { $0.name == port.name && $0.proto == port.proto }),
@@ -77,8 +94,8 @@ public struct ServicePortInfo: Sendable {
             else { continue }
             for endpoint in slice.endpoints {
                 guard let ip = endpoint.addresses.first else { continue }
-                let text = "\(ip):\(number)"
-                guard seen.insert(text).inserted else { continue }
+                guard seen.insert(UInt64(ip.rawValue) << 16 | UInt64(number)).inserted else { continue }
+                let text = ip.description + ":" + String(number)
                 endpoints.append(
                     EndpointInfo(
                         ip: ip, port: number, isLocal: endpoint.nodeName == config.nodeName,
@@ -112,14 +129,24 @@ public struct EndpointCategories: Sendable {
             || info.service.externalTrafficPolicy == .local
                 && info.isExternallyAccessible
         let all = info.endpoints
-        var clusterSet = all.filter(\.ready)
+        // The common case (every endpoint ready) needs no filtering at all.
+        let allReady = all.allSatisfy(\.ready)
+        var clusterSet = allReady ? all : all.filter(\.ready)
         if clusterSet.isEmpty { clusterSet = all.filter { $0.serving && $0.terminating } }
         var localSet = all.filter { $0.isLocal && $0.ready }
         if localSet.isEmpty { localSet = all.filter { $0.isLocal && $0.serving && $0.terminating } }
         cluster = usesCluster ? clusterSet : []
         local = usesLocal ? localSet : []
         hasAny = !clusterSet.isEmpty || !localSet.isEmpty
-        let chosen = Set(cluster.map(\.text)).union(local.map(\.text))
-        reachable = all.filter { chosen.contains($0.text) }
+        if local.isEmpty {
+            reachable = cluster
+        } else if cluster.isEmpty {
+            reachable = local
+        } else {
+            // Both in endpoint order; merge by address and port.
+            let chosen = Set(cluster.map { UInt64($0.ip.rawValue) << 16 | UInt64($0.port) })
+                .union(local.map { UInt64($0.ip.rawValue) << 16 | UInt64($0.port) })
+            reachable = all.filter { chosen.contains(UInt64($0.ip.rawValue) << 16 | UInt64($0.port)) }
+        }
     }
 }
