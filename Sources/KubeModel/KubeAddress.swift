@@ -5,19 +5,35 @@ import NetCore
 public enum KubeAddress {
     /// An IPv4 address, or nil (IPv6 or not an address).
     public static func ipv4(_ text: String) -> IPv4Address? {
-        let trimmed = text.trimmingWhitespace()
-        let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
+        // One pass over the bytes: surrounding whitespace skipped, four decimal octets (leading zeros allowed).
         var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 4, part.allSatisfy(\.isASCIIDigit), let octet = UInt32(part),
-                octet <= 255
-            else {
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var started = false
+        var ended = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                if started { ended = true }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !ended else { return nil }
+                started = true
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard octet <= 255 else { return nil }
+            case UInt8(ascii: "."):
+                guard !ended, digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            default:
                 return nil
             }
-            value = value << 8 | octet
         }
-        return IPv4Address(rawValue: value)
+        guard dots == 3, digits > 0 else { return nil }
+        return IPv4Address(rawValue: value << 8 | octet)
     }
 
     /// An IPv4 CIDR (`203.0.113.000/025` is 203.0.113.0/25), or nil.

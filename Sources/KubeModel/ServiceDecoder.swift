@@ -7,7 +7,7 @@ enum ServiceDecoder {
     /// The Service, or nil when it has no IPv4 dataplane (ExternalName, or an IPv6 cluster IP).
     static func decode(_ object: YAMLMapping) throws(LocatedError) -> Service? {
         let meta = try object.metadata()
-        let spec = try object["spec"]?.fields() ?? YAMLMapping(owner: object.owner, entries: [:])
+        let spec = try object["spec"]?.fields() ?? YAMLMapping(owner: object.owner, pairs: [])
         let typeText = try spec.string("type") ?? ""
         guard let type = typeText.isEmpty ? .clusterIP : ServiceType(rawValue: typeText) else {
             throw (spec["type"] ?? object.owner).error(

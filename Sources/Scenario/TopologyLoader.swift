@@ -14,7 +14,7 @@ public enum TopologyLoader {
 
     /// Parses topology YAML text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(TopologyError) -> TopologySpec {
-        try decode(try YAMLDocument.compose(text, file: file, maximumBytes: maximumBytes))
+        try decode(try YAMLDocument.compose(text, file: file, maximumBytes: maximumBytes, recordsLines: true))
     }
 
     static func decode(_ root: YAMLValue) throws(TopologyError) -> TopologySpec {

@@ -14,7 +14,15 @@ public enum YAMLDocument {
             guard size <= maximumBytes else {
                 throw LocatedError(file: path, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
             }
-            return try String(contentsOfFile: path, encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw LocatedError(
+                    file: path, line: 0, field: "",
+                    problem: .unreadable(reason(CocoaError(.fileReadUnknown), path: path)))
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw LocatedError(file: path, line: 0, field: "", problem: .unreadable("not UTF-8 text"))
+            }
+            return text
         } catch let error as LocatedError {
             throw error
         } catch {
@@ -28,6 +36,7 @@ public enum YAMLDocument {
             return "No such file or directory"
         }
         if isDirectory.boolValue { return "Is a directory" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "Permission denied" }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
         {
@@ -37,10 +46,10 @@ public enum YAMLDocument {
     }
 
     /// The single document of `text`. An empty document is an error.
-    public static func compose(_ text: String, file: String, maximumBytes: Int = maximumBytes) throws(LocatedError)
-        -> YAMLValue
-    {
-        let documents = try composeAll(text, file: file, maximumBytes: maximumBytes)
+    public static func compose(
+        _ text: String, file: String, maximumBytes: Int = maximumBytes, recordsLines: Bool = false
+    ) throws(LocatedError) -> YAMLValue {
+        let documents = try composeAll(text, file: file, maximumBytes: maximumBytes, recordsLines: recordsLines)
         guard let first = documents.first else {
             throw LocatedError(file: file, line: 1, field: "", problem: .syntax("the file is empty"))
         }
@@ -49,17 +58,19 @@ public enum YAMLDocument {
 
     /// Every non-empty document of `text` (`---` separated), sharing one node budget: each node of a plain
     /// document costs at least a couple of bytes, so only alias expansion can exceed it.
-    public static func composeAll(_ text: String, file: String, maximumBytes: Int = maximumBytes) throws(LocatedError)
-        -> [YAMLValue]
-    {
+    public static func composeAll(
+        _ text: String, file: String, maximumBytes: Int = maximumBytes, recordsLines: Bool = false
+    ) throws(LocatedError) -> [YAMLValue] {
         let size = text.utf8.count
         guard size <= maximumBytes else {
             throw LocatedError(file: file, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
         }
-        let context = YAMLContext(file: file, budget: max(100_000, size))
+        let context = YAMLContext(file: file, budget: max(100_000, size), recordsLines: recordsLines)
         do {
             var values: [YAMLValue] = []
-            for node in try Yams.compose_all(yaml: text) {
+            // The basic resolver: every scalar stays a string (decoders parse numbers and booleans themselves), so
+            // composing never runs the default resolver's regular expressions on each scalar.
+            for node in try Yams.compose_all(yaml: text, .basic) {
                 if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" { continue }
                 values.append(YAMLValue(node: node, path: "", context: context))
             }

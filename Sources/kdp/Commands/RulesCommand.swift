@@ -67,9 +67,9 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let (_, payload) = try inputs.payload()
-            let text = payload.text
-            output(text)
-            if check { try RestoreCheck(backend: backend).run(text) }
+            let bytes = payload.bytes
+            FileHandle.standardOutput.write(Data(bytes))
+            if check { try RestoreCheck(backend: backend).run(String(decoding: bytes, as: UTF8.self)) }
         }
     }
 
