@@ -22,9 +22,22 @@ public enum IptablesParser {
         return state.ruleset
     }
 
+    /// The open table's chains by name (and its user chains, which `-j` may name): kept alongside the
+    /// table so that each rule costs a hash lookup, not a scan, in rulesets with tens of thousands of chains.
+    struct ChainLookup {
+        var index: [String: Int] = [:]
+        var userChains: Set<String> = []
+
+        mutating func add(_ name: String, at position: Int, in table: NetfilterTable) {
+            index[name] = position
+            if !table.isBuiltin(name) { userChains.insert(name) }
+        }
+    }
+
     private struct State {
         var ruleset = Ruleset()
         var table: NetfilterTable?
+        var lookup = ChainLookup()
 
         mutating func parseLine(_ line: Substring, content: Substring, indent: Int, number: Int)
             throws(IptablesParseError)
@@ -38,6 +51,7 @@ public enum IptablesParser {
                     throw .unknownTable(line: number, column: indent + 2, table: String(name))
                 }
                 table = NetfilterTable(name: tableName, ruleLineOrder: [])
+                lookup = ChainLookup()
                 return
             }
             guard var current = table else {
@@ -49,18 +63,20 @@ public enum IptablesParser {
                 table = nil
                 return
             }
+            // Drop the state's reference so that `current` is mutated in place, not copied per line.
+            table = nil
+            defer { table = current }
             if content.hasPrefix(":") {
-                try Self.declareChain(content, indent: indent, number: number, in: &current)
+                try Self.declareChain(content, indent: indent, number: number, in: &current, lookup: &lookup)
             } else {
                 let tokens = try IptablesTokenizer.tokenize(line, lineNumber: number)
-                try Self.command(tokens, number: number, in: &current)
+                try Self.command(tokens, number: number, in: &current, lookup: &lookup)
             }
-            table = current
         }
 
-        static func declareChain(_ content: Substring, indent: Int, number: Int, in table: inout NetfilterTable)
-            throws(IptablesParseError)
-        {
+        static func declareChain(
+            _ content: Substring, indent: Int, number: Int, in table: inout NetfilterTable, lookup: inout ChainLookup
+        ) throws(IptablesParseError) {
             let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
             let malformed = IptablesParseError.malformedChain(line: number, column: indent + 1, text: String(content))
             guard (1...3).contains(words.count), words[0].count > 1 else { throw malformed }
@@ -75,15 +91,16 @@ public enum IptablesParser {
                 guard let parsed = Counters(bracketed: words[2]) else { throw malformed }
                 counters = parsed
             }
-            guard table.index(ofChain: name) == nil else {
+            guard lookup.index[name] == nil else {
                 throw .duplicateChain(line: number, column: indent + 2, chain: name)
             }
             table.chains.append(Chain(name: name, policy: policy, counters: counters))
+            lookup.add(name, at: table.chains.count - 1, in: table)
         }
 
-        static func command(_ allTokens: [Token], number: Int, in table: inout NetfilterTable)
-            throws(IptablesParseError)
-        {
+        static func command(
+            _ allTokens: [Token], number: Int, in table: inout NetfilterTable, lookup: inout ChainLookup
+        ) throws(IptablesParseError) {
             var tokens = allTokens[...]
             var ruleCounters: Counters?
             if let first = tokens.first, !first.quoted, let counters = Counters(bracketed: first.text) {
@@ -98,7 +115,7 @@ public enum IptablesParser {
                 return (token.text, token)
             }
             func declaredIndex(_ name: String, _ token: Token) throws(IptablesParseError) -> Int {
-                guard let index = table.index(ofChain: name) else {
+                guard let index = lookup.index[name] else {
                     throw .unknownChain(line: number, column: token.column, chain: name)
                 }
                 return index
@@ -107,14 +124,17 @@ public enum IptablesParser {
             case "-A", "--append", "-I", "--insert":
                 let (name, token) = try chainArgument()
                 let index = try declaredIndex(name, token)
-                try addRule(command, tokens, counters: ruleCounters, chain: index, number: number, in: &table)
+                try addRule(
+                    command, tokens, counters: ruleCounters, chain: index, number: number, in: &table,
+                    userChains: lookup.userChains)
                 return
             case "-N", "--new-chain":
                 let (name, token) = try chainArgument()
-                guard table.index(ofChain: name) == nil else {
+                guard lookup.index[name] == nil else {
                     throw .duplicateChain(line: number, column: token.column, chain: name)
                 }
                 table.chains.append(Chain(name: name, counters: nil))
+                lookup.add(name, at: table.chains.count - 1, in: table)
             case "-X", "--delete-chain":
                 let (name, _) = try chainArgument()
                 table.deletedChains.append(name)
@@ -148,7 +168,7 @@ public enum IptablesParser {
         /// `-A CHAIN rule…` or `-I CHAIN [N] rule…`; `-j` may name the block's user chains.
         static func addRule(
             _ command: Token, _ arguments: ArraySlice<Token>, counters: Counters?, chain index: Int, number: Int,
-            in table: inout NetfilterTable
+            in table: inout NetfilterTable, userChains: Set<String>
         ) throws(IptablesParseError) {
             var tokens = arguments
             var position = table.chains[index].rules.count
@@ -162,7 +182,6 @@ public enum IptablesParser {
                     tokens = tokens.dropFirst()
                 }
             }
-            let userChains = Set(table.chains.map(\.name).filter { !table.isBuiltin($0) })
             var parser = RuleParser(reader: TokenReader(tokens: Array(tokens), line: number), chains: userChains)
             var rule = try parser.parse()
             rule.counters = counters

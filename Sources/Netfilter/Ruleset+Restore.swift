@@ -31,8 +31,12 @@ extension Ruleset {
     }
 
     private static func apply(_ block: NetfilterTable, to table: inout NetfilterTable) {
+        // Chains by name, maintained as chains are added: large rulesets have tens of thousands.
+        var position: [String: Int] = [:]
+        position.reserveCapacity(table.chains.count + block.chains.count)
+        for (index, chain) in table.chains.enumerated() { position[chain.name] = index }
         for declared in block.chains {
-            if let existing = table.index(ofChain: declared.name) {
+            if let existing = position[declared.name] {
                 if table.isBuiltin(declared.name) {
                     if let policy = declared.policy { table.chains[existing].policy = policy }
                 } else {
@@ -40,10 +44,11 @@ extension Ruleset {
                 }
             } else {
                 table.chains.append(Chain(name: declared.name, policy: nil))
+                position[declared.name] = table.chains.count - 1
             }
         }
-        for declared in block.chains {
-            guard let index = table.index(ofChain: declared.name) else { continue }
+        for declared in block.chains where !declared.rules.isEmpty {
+            guard let index = position[declared.name] else { continue }
             table.chains[index].rules += declared.rules.map { rule in
                 var copy = rule
                 copy.counters = nil
@@ -51,10 +56,10 @@ extension Ruleset {
             }
         }
         let deleted = Set(block.deletedChains).subtracting(table.name.builtinChains)
-        table.chains.removeAll { deleted.contains($0.name) }
+        if !deleted.isEmpty { table.chains.removeAll { deleted.contains($0.name) } }
         let builtins = table.name.builtinChains.compactMap { name in table.chains.first { $0.name == name } }
         let userChains = table.chains.filter { !table.isBuiltin($0.name) }
-            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         table.chains = (builtins + userChains).map { chain in
             var zeroed = chain
             zeroed.counters = .zero
