@@ -11,12 +11,7 @@ struct OtherModule: MatchExtension {
     mutating func apply(_ option: ParsedOption, _ reader: inout TokenReader) throws(IptablesParseError)
         -> RuleLayout.Spelling
     {
-        if option.negated { arguments.append("!") }
-        arguments.append(option.token.raw)
-        while let next = reader.peek(), !next.isOption, !next.isNegation {
-            arguments.append(next.raw)
-            _ = reader.next()
-        }
+        ArgumentGroups.consume(option, &reader, into: &arguments)
         return .standard
     }
 
@@ -37,12 +32,7 @@ struct OtherTarget: TargetExtension {
     mutating func apply(_ option: ParsedOption, _ reader: inout TokenReader) throws(IptablesParseError)
         -> RuleLayout.Spelling
     {
-        if option.negated { arguments.append("!") }
-        arguments.append(option.token.raw)
-        while let next = reader.peek(), !next.isOption, !next.isNegation {
-            arguments.append(next.raw)
-            _ = reader.next()
-        }
+        ArgumentGroups.consume(option, &reader, into: &arguments)
         return .standard
     }
 
@@ -51,6 +41,18 @@ struct OtherTarget: TargetExtension {
     var target: Target { .other(name: name, arguments: arguments) }
 
     func saveOptions() -> [PrintedOption] { ArgumentGroups.printed(arguments) }
+}
+
+extension ArgumentGroups {
+    /// Takes an option and the words after it that are not options, as written (`!` kept before it).
+    static func consume(_ option: ParsedOption, _ reader: inout TokenReader, into arguments: inout [String]) {
+        if option.negated { arguments.append("!") }
+        arguments.append(option.token.raw)
+        while let next = reader.peek(), !next.isOption, !next.isNegation {
+            arguments.append(next.raw)
+            _ = reader.next()
+        }
+    }
 }
 
 /// Options written as `[!] --name [value…]` groups, the shape of an unknown module's or target's arguments.

@@ -32,13 +32,6 @@ public struct RestorePrinter: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One rule line: `[packets:bytes] -A CHAIN …`.
-    public func line(for rule: Rule, in chain: String) -> String {
-        let arguments = self.arguments(of: rule)
-        let counters = rule.counters.map { "\($0) " } ?? ""
-        return counters + "-A \(chain)" + (arguments.isEmpty ? "" : " \(arguments)")
-    }
-
     /// The rule's arguments after `-A CHAIN`.
     public func arguments(of rule: Rule) -> String {
         let layout = rule.layout

@@ -34,13 +34,6 @@ public struct SavePrinter: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One rule line: `[packets:bytes] -A CHAIN …`.
-    public func line(for rule: Rule, in chain: String) -> String {
-        let arguments = self.arguments(of: rule)
-        let counters = rule.counters.map { "\($0) " } ?? ""
-        return counters + "-A \(chain)" + (arguments.isEmpty ? "" : " \(arguments)")
-    }
-
     /// The rule's arguments after `-A CHAIN`.
     public func arguments(of rule: Rule) -> String {
         var parts: [String] = []
@@ -62,3 +55,20 @@ public struct SavePrinter: Sendable {
         printsDefaultRecentMask || option.text != "--mask 255.255.255.255"
     }
 }
+
+/// A printer of rule arguments; both printers share how a whole line is put together.
+public protocol RuleArgumentPrinter {
+    func arguments(of rule: Rule) -> String
+}
+
+extension RuleArgumentPrinter {
+    /// One rule line: `[packets:bytes] -A CHAIN …`.
+    public func line(for rule: Rule, in chain: String) -> String {
+        let arguments = self.arguments(of: rule)
+        let counters = rule.counters.map { "\($0) " } ?? ""
+        return counters + "-A \(chain)" + (arguments.isEmpty ? "" : " \(arguments)")
+    }
+}
+
+extension SavePrinter: RuleArgumentPrinter {}
+extension RestorePrinter: RuleArgumentPrinter {}
