@@ -35,9 +35,17 @@ public struct IptablesPayload: Sendable {
     public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(filterBytes.count + natBytes.count + (filterChains.count + natChains.count) * 40 + 64)
+        write { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Hands the restore text to `sink` piece by piece (headers, declarations, the rule text as built), so that
+    /// a large payload reaches a file or pipe without first being joined into one buffer.
+    public func write(_ sink: (UnsafeRawBufferPointer) -> Void) {
         for (table, chains, rules, deleted) in [
             ("filter", filterChains, filterBytes, filterDeleted), ("nat", natChains, natBytes, natDeleted),
         ] {
+            var out: [UInt8] = []
             out.append(UInt8(ascii: "*"))
             out.append(contentsOf: table.utf8)
             out.append(UInt8(ascii: "\n"))
@@ -46,15 +54,17 @@ public struct IptablesPayload: Sendable {
                 out.append(contentsOf: chain.utf8)
                 out.append(contentsOf: " - [0:0]\n".utf8)
             }
-            out.append(contentsOf: rules)
+            out.withUnsafeBytes(sink)
+            rules.withUnsafeBytes(sink)
+            out.removeAll(keepingCapacity: true)
             for chain in deleted {
                 out.append(contentsOf: "-X ".utf8)
                 out.append(contentsOf: chain.utf8)
                 out.append(UInt8(ascii: "\n"))
             }
             out.append(contentsOf: "COMMIT\n".utf8)
+            out.withUnsafeBytes(sink)
         }
-        return out
     }
 }
 

@@ -67,9 +67,8 @@ struct RulesCommand: ParsableCommand {
 
         func run() throws {
             let (_, payload) = try inputs.payload()
-            let bytes = payload.bytes
-            FileHandle.standardOutput.write(Data(bytes))
-            if check { try RestoreCheck(backend: backend).run(String(decoding: bytes, as: UTF8.self)) }
+            payload.write { chunk in FileHandle.standardOutput.write(Data(chunk)) }
+            if check { try RestoreCheck(backend: backend).run(payload.text) }
         }
     }
 
