@@ -1,3 +1,4 @@
+import Foundation
 import NetCore
 import YAMLReader
 
@@ -13,9 +14,38 @@ public enum ManifestLoader {
         return manifest
     }
 
-    /// Parses one file's text into `manifest`.
+    /// Parses one file's text into `manifest`. A large file is split at document markers and its pieces
+    /// composed and decoded on all cores; objects keep file order, and the first error in file order wins.
     public static func parse(_ text: String, file: String, into manifest: inout Manifest) throws(LocatedError) {
-        for document in try YAMLDocument.composeAll(text, file: file) {
+        let pieces = YAMLDocument.split(text, into: ProcessInfo.processInfo.activeProcessorCount)
+        if pieces.count == 1 {
+            try parsePiece(text, file: file, lineOffset: 0, into: &manifest)
+            return
+        }
+        let results = PieceResults(count: pieces.count)
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+            var part = Manifest()
+            do throws(LocatedError) {
+                try parsePiece(
+                    String(pieces[index].text), file: file, lineOffset: pieces[index].lineOffset, into: &part)
+                results.set(index, .success(part))
+            } catch {
+                results.set(index, .failure(error))
+            }
+        }
+        for result in results.all {
+            switch result {
+            case .success(let part): manifest.merge(part)
+            case .failure(let error): throw error
+            case nil: break
+            }
+        }
+    }
+
+    static func parsePiece(_ text: String, file: String, lineOffset: Int, into manifest: inout Manifest)
+        throws(LocatedError)
+    {
+        for document in try YAMLDocument.composeAll(text, file: file, lineOffset: lineOffset) {
             try decodeObject(document, into: &manifest)
         }
     }
@@ -105,5 +135,36 @@ extension YAMLMapping {
             if let address = try ipv4(item) { result.append(address) }
         }
         return result
+    }
+}
+
+/// Per-piece outcomes of a parallel parse, written once each under a lock.
+final class PieceResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Manifest, LocatedError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Manifest, LocatedError>) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    var all: [Result<Manifest, LocatedError>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}
+
+extension Manifest {
+    /// Appends another manifest's objects after this one's.
+    mutating func merge(_ other: Manifest) {
+        services += other.services
+        slices += other.slices
+        pods += other.pods
+        nodes += other.nodes
+        for (kind, count) in other.ignoredKinds { ignoredKinds[kind, default: 0] += count }
     }
 }

@@ -59,13 +59,14 @@ public enum YAMLDocument {
     /// Every non-empty document of `text` (`---` separated), sharing one node budget: each node of a plain
     /// document costs at least a couple of bytes, so only alias expansion can exceed it.
     public static func composeAll(
-        _ text: String, file: String, maximumBytes: Int = maximumBytes, recordsLines: Bool = false
+        _ text: String, file: String, maximumBytes: Int = maximumBytes, recordsLines: Bool = false, lineOffset: Int = 0
     ) throws(LocatedError) -> [YAMLValue] {
         let size = text.utf8.count
         guard size <= maximumBytes else {
             throw LocatedError(file: file, line: 0, field: "", problem: .tooLarge(bytes: size, limit: maximumBytes))
         }
-        let context = YAMLContext(file: file, budget: max(100_000, size), recordsLines: recordsLines)
+        let context = YAMLContext(
+            file: file, budget: max(100_000, size), recordsLines: recordsLines, lineOffset: lineOffset)
         do {
             var values: [YAMLValue] = []
             // The basic resolver: every scalar stays a string (decoders parse numbers and booleans themselves), so
@@ -76,10 +77,41 @@ public enum YAMLDocument {
             }
             return values
         } catch let error as YamlError {
-            throw syntaxError(error, file: file)
+            var located = syntaxError(error, file: file)
+            if located.line > 0 { located.line += lineOffset }
+            throw located
         } catch {
             throw LocatedError(file: file, line: 0, field: "", problem: .syntax("\(error)"))
         }
+    }
+
+    /// Splits a multi-document text at document markers (a line that is exactly `---`) into at most `count`
+    /// pieces of similar size, each with the number of lines before it; a piece always holds whole documents.
+    public static func split(_ text: String, into count: Int) -> [(text: Substring, lineOffset: Int)] {
+        let bytes = text.utf8
+        guard count > 1, bytes.count > 1 << 20 else { return [(text[...], 0)] }
+        let target = bytes.count / count
+        var pieces: [(Substring, Int)] = []
+        var start = text.startIndex
+        var line = 0
+        var lineAtStart = 0
+        var sinceStart = 0
+        var index = text.startIndex
+        while index < text.endIndex {
+            guard let newline = text[index...].firstIndex(of: "\n") else { break }
+            let lineText = text[index..<newline]
+            sinceStart += lineText.utf8.count + 1
+            if lineText == "---", sinceStart > target, pieces.count < count - 1, index != start {
+                pieces.append((text[start..<index], lineAtStart))
+                start = index
+                lineAtStart = line
+                sinceStart = 0
+            }
+            line += 1
+            index = text.index(after: newline)
+        }
+        pieces.append((text[start...], lineAtStart))
+        return pieces
     }
 
     static func syntaxError(_ error: YamlError, file: String) -> LocatedError {

@@ -38,7 +38,7 @@ public struct YAMLValue {
     public var path: String { pathNode?.text ?? "" }
 
     /// The 1-based line of this value.
-    public var line: Int { node.mark?.line ?? 0 }
+    public var line: Int { context.line(node.mark) }
 
     public func error(_ problem: LocatedError.Problem, field: String? = nil, line: Int? = nil) -> LocatedError {
         LocatedError(file: context.file, line: line ?? self.line, field: field ?? path, problem: problem)
@@ -69,11 +69,13 @@ public struct YAMLValue {
         let parent = pathNode
         for (key, value) in mapping {
             try charge()
-            guard let name = key.string else { throw error(.wrongType(expected: "string keys"), line: key.mark?.line) }
+            guard let name = key.string else {
+                throw error(.wrongType(expected: "string keys"), line: key.mark.map { context.line($0) })
+            }
             let item = child(value, key: name, parent: parent)
             guard allowed.contains(name) else {
                 throw LocatedError(
-                    file: context.file, line: key.mark?.line ?? line, field: item.path,
+                    file: context.file, line: key.mark.map { context.line($0) } ?? line, field: item.path,
                     problem: .unknownField(allowed: allowed))
             }
             pairs.append((name, item))
@@ -156,7 +158,7 @@ public struct YAMLValue {
         for (key, value) in mapping {
             try charge()
             guard let name = key.string, case .scalar(let scalar) = value else {
-                throw error(.wrongType(expected: "a mapping of strings"), line: key.mark?.line)
+                throw error(.wrongType(expected: "a mapping of strings"), line: key.mark.map { context.line($0) })
             }
             result[name] = scalar.string
         }
@@ -232,9 +234,16 @@ public final class YAMLContext {
     /// itself. Topology files turn it on; large manifests leave it off.
     public var recordsLines = false
     public var lines: [String: Int] = [:]
-    public init(file: String, budget: Int, recordsLines: Bool = false) {
+    /// Lines before the text this context reads (a large file is composed in pieces).
+    public let lineOffset: Int
+
+    public init(file: String, budget: Int, recordsLines: Bool = false, lineOffset: Int = 0) {
         self.file = file
         self.budget = budget
         self.recordsLines = recordsLines
+        self.lineOffset = lineOffset
     }
+
+    /// The file line of a mark.
+    public func line(_ mark: Mark?) -> Int { mark.map { $0.line + lineOffset } ?? 0 }
 }
