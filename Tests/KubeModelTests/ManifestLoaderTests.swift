@@ -168,3 +168,43 @@ struct ManifestLoaderTests {
         #expect(slices.allSatisfy { $0.serviceKey == "shop/web" && $0.isGenerated })
     }
 }
+
+@Suite("Large manifests: parsed in pieces on all cores, same objects and lines as a sequential parse")
+struct LargeManifestTests {
+    static func services(_ count: Int, badAt bad: Int? = nil) -> (text: String, badLine: Int) {
+        var text = ""
+        var line = 1
+        var badLine = 0
+        for index in 0..<count {
+            let port = index == bad ? 70000 : 80
+            if index == bad { badLine = line + 4 }
+            text +=
+                "---\nkind: Service\nmetadata: {name: s\(index), namespace: n}\nspec:\n  ports: [{port: \(port)}]\n  clusterIP: 10.96.\(index / 250).\(index % 250 + 1)\n"
+            line += 6
+        }
+        return (text, badLine)
+    }
+
+    @Test("a 1.5 MiB manifest keeps every object in file order")
+    func order() throws {
+        let (text, _) = Self.services(12000)
+        #expect(text.utf8.count > 1 << 20)
+        let manifest = try load(text)
+        #expect(manifest.services.count == 12000)
+        #expect(manifest.services.map(\.name) == (0..<12000).map { "s\($0)" })
+    }
+
+    @Test("an error late in a large manifest names its real line")
+    func errorLine() {
+        let (text, badLine) = Self.services(12000, badAt: 11000)
+        do {
+            _ = try load(text)
+            Issue.record("accepted an invalid port")
+        } catch let error as LocatedError {
+            #expect(error.line == badLine, "\(error)")
+            #expect(error.field == "Service n/s11000.spec.ports[0].port")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
