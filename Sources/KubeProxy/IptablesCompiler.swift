@@ -48,10 +48,18 @@ public struct IptablesCompiler: Sendable {
         sync.natBytes.reserveCapacity(totalEndpoints * 260 + ports.count * 400)
         sync.activeChains.reserveCapacity(totalEndpoints + ports.count * 4)
         sync.writeStaticRules()
-        for info in ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) }) {
-            sync.writesServiceChains = changed?.contains(info.service.key) ?? true
-            sync.writeService(info)
+        let sorted = ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) })
+        // Services are independent: large syncs write them in pieces on all cores, joined in order.
+        let pieces = Parallel.map(Parallel.chunks(sorted.count, minimum: 2000)) { range in
+            var piece = SyncState(config: config)
+            piece.largeCluster = sync.largeCluster
+            for info in sorted[range] {
+                piece.writesServiceChains = changed?.contains(info.service.key) ?? true
+                piece.writeService(info)
+            }
+            return piece
         }
+        for piece in pieces { sync.append(piece) }
         sync.writesServiceChains = true
         sync.writeNodePortsTail()
         sync.writeForwardRules()
@@ -86,6 +94,20 @@ struct SyncState {
     init(config: ProxyConfig) { self.config = config }
 
     var mark: String { config.masqueradeMark }
+
+    /// Appends the services written by another piece of the same sync.
+    mutating func append(_ piece: SyncState) {
+        natBytes += piece.natBytes
+        natCount += piece.natCount
+        filterBytes += piece.filterBytes
+        filterCount += piece.filterCount
+        natChains += piece.natChains.dropFirst(Self.topLevelNATCount)
+        activeChains += piece.activeChains
+        skippedNATRules += piece.skippedNATRules
+    }
+
+    /// How many top-level chains every piece declares first.
+    static let topLevelNATCount = 4
 
     /// Appends a nat rule; a per-service chain's rule is only counted when this partial sync skips the service.
     mutating func nat(_ chain: String, _ line: RuleLine) {

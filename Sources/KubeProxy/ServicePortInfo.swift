@@ -60,6 +60,15 @@ public final class ServicePortInfo: Sendable {
     public static func build(services: [Service], slices: [EndpointSlice], config: ProxyConfig) -> [ServicePortInfo] {
         var slicesByService: [String: [EndpointSlice]] = [:]
         for slice in slices { slicesByService[slice.serviceKey, default: []].append(slice) }
+        // Hashing chain names dominates: large inputs are built in pieces on all cores, kept in order.
+        return Parallel.map(Parallel.chunks(services.count, minimum: 2000)) { range in
+            build(services[range], slicesByService: slicesByService, config: config)
+        }.flatMap { $0 }
+    }
+
+    static func build(
+        _ services: ArraySlice<Service>, slicesByService: [String: [EndpointSlice]], config: ProxyConfig
+    ) -> [ServicePortInfo] {
         var result: [ServicePortInfo] = []
         for service in services {
             guard let _ = service.clusterIP, !service.isHeadless else { continue }
