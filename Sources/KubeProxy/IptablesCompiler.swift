@@ -45,7 +45,6 @@ public struct IptablesCompiler: Sendable {
         var sync = SyncState(config: config)
         let totalEndpoints = ports.reduce(0) { $0 + $1.endpoints.count }
         sync.largeCluster = totalEndpoints > largeClusterThreshold
-        sync.natBytes.reserveCapacity(totalEndpoints * 260 + ports.count * 400)
         sync.activeChains.reserveCapacity(totalEndpoints + ports.count * 4)
         sync.writeStaticRules()
         let sorted = ports.sorted(by: { ($0.name, $0.proto) < ($1.name, $1.proto) })
@@ -53,6 +52,8 @@ public struct IptablesCompiler: Sendable {
         let pieces = Parallel.map(Parallel.chunks(sorted.count, minimum: 2000)) { range in
             var piece = SyncState(config: config)
             piece.largeCluster = sync.largeCluster
+            let endpoints = sorted[range].reduce(0) { $0 + $1.endpoints.count }
+            piece.natBytes.reserveCapacity(endpoints * 260 + range.count * 400)
             for info in sorted[range] {
                 piece.writesServiceChains = changed?.contains(info.service.key) ?? true
                 piece.writeService(info)
@@ -76,6 +77,8 @@ struct SyncState {
     /// Rule text in the order the sync writes it (kube-proxy's filterRules / natRules line buffers).
     var filterBytes: [UInt8] = []
     var natBytes: [UInt8] = []
+    /// Finished nat text written before `natBytes` (pieces are kept, not copied together).
+    var natSegments: [[UInt8]] = []
     var filterCount = 0
     var natCount = 0
     /// nat chains declared, in order: the top-level ones, then each service's as it creates them.
@@ -97,7 +100,10 @@ struct SyncState {
 
     /// Appends the services written by another piece of the same sync.
     mutating func append(_ piece: SyncState) {
-        natBytes += piece.natBytes
+        natSegments.append(natBytes)
+        natSegments += piece.natSegments
+        natSegments.append(piece.natBytes)
+        natBytes = []
         natCount += piece.natCount
         filterBytes += piece.filterBytes
         filterCount += piece.filterCount
@@ -218,7 +224,7 @@ struct SyncState {
         payload.filterBytes = filterBytes
         payload.filterRuleCount = filterCount
         payload.natChains = natChains
-        payload.natBytes = natBytes
+        payload.natSegments = natSegments + [natBytes]
         payload.natRuleCount = natCount
         return payload
     }

@@ -9,7 +9,10 @@ public struct IptablesPayload: Sendable {
     public var natChains: [String] = []
     /// `-A CHAIN …` lines as UTF-8, each ending in a newline, by table.
     public var filterBytes: [UInt8] = []
-    public var natBytes: [UInt8] = []
+    /// The nat rule text in pieces, in order (a large sync is written in parallel pieces).
+    public var natSegments: [[UInt8]] = []
+    /// The nat rule text joined.
+    public var natBytes: [UInt8] { Array(natSegments.joined()) }
     /// How many rule lines each table's text holds.
     public var filterRuleCount = 0
     public var natRuleCount = 0
@@ -34,7 +37,8 @@ public struct IptablesPayload: Sendable {
     /// The restore text as UTF-8.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(filterBytes.count + natBytes.count + (filterChains.count + natChains.count) * 40 + 64)
+        let natSize = natSegments.reduce(0) { $0 + $1.count }
+        out.reserveCapacity(filterBytes.count + natSize + (filterChains.count + natChains.count) * 40 + 64)
         write { out.append(contentsOf: $0) }
         return out
     }
@@ -43,7 +47,7 @@ public struct IptablesPayload: Sendable {
     /// a large payload reaches a file or pipe without first being joined into one buffer.
     public func write(_ sink: (UnsafeRawBufferPointer) -> Void) {
         for (table, chains, rules, deleted) in [
-            ("filter", filterChains, filterBytes, filterDeleted), ("nat", natChains, natBytes, natDeleted),
+            ("filter", filterChains, [filterBytes], filterDeleted), ("nat", natChains, natSegments, natDeleted),
         ] {
             var out: [UInt8] = []
             out.append(UInt8(ascii: "*"))
@@ -55,7 +59,7 @@ public struct IptablesPayload: Sendable {
                 out.append(contentsOf: " - [0:0]\n".utf8)
             }
             out.withUnsafeBytes(sink)
-            rules.withUnsafeBytes(sink)
+            for segment in rules { segment.withUnsafeBytes(sink) }
             out.removeAll(keepingCapacity: true)
             for chain in deleted {
                 out.append(contentsOf: "-X ".utf8)
