@@ -85,7 +85,8 @@ extension Walk {
                     entry: "\(refreshed)", created: false))
             return connection
         }
-        let entry = ConntrackEntry(original: tuple, expires: now.advanced(bySeconds: 120))
+        var entry = ConntrackEntry(original: tuple, expires: now)
+        entry.expires = now.advanced(bySeconds: entry.timeout)
         record(.conntrack(place(netns), hook: hook.rawValue, state: "NEW", entry: "\(entry)", created: true))
         return ConnectionRef(netns: netns, entry: entry, direction: .original, isNew: true)
     }
@@ -96,8 +97,10 @@ extension Walk {
         case .destinationUnreachable(_, _, let bytes), .timeExceeded(_, let bytes): invoking = bytes
         default: return nil
         }
+        // The quoted datagram travelled the other way, so its inverse is the error's own tuple: it
+        // matches the connection's original or reply tuple as the datagram was after NAT.
         guard let quoted = QuotedTuple(invoking)?.tuple,
-            let (entry, direction) = state.conntrack[netns.rawValue].lookup(quoted, now: state.now)
+            let (entry, direction) = state.conntrack[netns.rawValue].lookup(quoted.inverted, now: state.now)
         else {
             record(
                 .conntrack(
@@ -105,10 +108,7 @@ extension Walk {
                     created: false))
             return nil
         }
-        // The error travels opposite to the datagram it quotes.
-        let connection = ConnectionRef(
-            netns: netns, entry: entry, direction: direction == .original ? .reply : .original, isNew: false,
-            isRelated: true)
+        let connection = ConnectionRef(netns: netns, entry: entry, direction: direction, isNew: false, isRelated: true)
         record(.conntrack(place(netns), hook: hook.rawValue, state: "RELATED", entry: "\(entry)", created: false))
         return connection
     }
@@ -120,8 +120,16 @@ extension Walk {
             return packet
         }
         let destinationHook = hook.manipulatesDestination
-        let translated = connection.entry.translate(
-            packet, direction: connection.direction, destinationHook: destinationHook)
+        let translated: IPv4Packet
+        if connection.isRelated {
+            guard let related = translateRelated(packet, connection, destinationHook: destinationHook) else {
+                return packet
+            }
+            translated = related
+        } else {
+            translated = connection.entry.translate(
+                packet, direction: connection.direction, destinationHook: destinationHook)
+        }
         guard translated != packet else { return packet }
         let kind: String
         switch (connection.direction, destinationHook) {
@@ -134,6 +142,29 @@ extension Walk {
             .nat(
                 place(netns), hook: hook.rawValue, kind: kind, from: endpoint(packet, destination: destinationHook),
                 to: endpoint(translated, destination: destinationHook)))
+        return translated
+    }
+
+    /// NAT for an ICMP error about a known connection, as `nf_nat_icmp_reply_translation` does it: only
+    /// when the connection had the NAT this hook undoes or repeats (a masquerade-only connection leaves a
+    /// router's address alone at POSTROUTING), rewriting the outer header and the quoted datagram so the
+    /// error names the addresses the receiving socket knows.
+    func translateRelated(_ packet: IPv4Packet, _ connection: ConnectionRef, destinationHook: Bool) -> IPv4Packet? {
+        let entry = connection.entry
+        // The NAT that this hook applies in the error's direction: DNAT for destination hooks in the
+        // original direction, SNAT for source hooks, the other way round in the reply direction.
+        let needsDestinationNAT = destinationHook == (connection.direction == .original)
+        guard needsDestinationNAT ? entry.isDestinationNATed : entry.isSourceNATed else { return nil }
+        guard case .icmp(let message) = packet.payload else { return nil }
+        var translated = entry.translate(packet, direction: connection.direction, destinationHook: destinationHook)
+        // The quoted datagram travelled the other way: its source is rewritten where the outer
+        // destination is, and its destination where the outer source is.
+        let other = connection.direction == .reply ? entry.original : entry.reply
+        let rewritten =
+            destinationHook
+            ? QuotedTuple.rewrite(message, source: (other.source, other.sourcePort))
+            : QuotedTuple.rewrite(message, destination: (other.destination, other.destinationPort))
+        translated.payload = .icmp(rewritten)
         return translated
     }
 
@@ -171,6 +202,46 @@ struct QuotedTuple {
         } else {
             tuple = ConntrackTuple(
                 source: source, destination: destination, proto: proto, sourcePort: word(0), destinationPort: word(2))
+        }
+    }
+}
+
+extension QuotedTuple {
+    /// `message` with the quoted datagram's source or destination address and port replaced and its
+    /// header checksum recomputed. Messages that quote nothing are returned unchanged.
+    static func rewrite(
+        _ message: ICMPv4Message, source: (IPv4Address, UInt16)? = nil, destination: (IPv4Address, UInt16)? = nil
+    ) -> ICMPv4Message {
+        func patched(_ bytes: [UInt8]) -> [UInt8] {
+            guard bytes.count >= 28, bytes[0] >> 4 == 4 else { return bytes }
+            let ihl = Int(bytes[0] & 0x0F) * 4
+            guard ihl >= 20, bytes.count >= ihl + 8 else { return bytes }
+            var bytes = bytes
+            let ported = bytes[9] == IPProtocol.tcp.rawValue || bytes[9] == IPProtocol.udp.rawValue
+            func put(_ address: IPv4Address, _ port: UInt16, addressAt: Int, portAt: Int) {
+                let raw = address.rawValue
+                for index in 0..<4 { bytes[addressAt + index] = UInt8(truncatingIfNeeded: raw >> (24 - 8 * index)) }
+                if ported {
+                    bytes[ihl + portAt] = UInt8(port >> 8)
+                    bytes[ihl + portAt + 1] = UInt8(port & 0xFF)
+                }
+            }
+            if let (address, port) = source { put(address, port, addressAt: 12, portAt: 0) }
+            if let (address, port) = destination { put(address, port, addressAt: 16, portAt: 2) }
+            bytes[10] = 0
+            bytes[11] = 0
+            let checksum = Checksum.compute(bytes[0..<ihl])
+            bytes[10] = UInt8(checksum >> 8)
+            bytes[11] = UInt8(checksum & 0xFF)
+            return bytes
+        }
+        switch message {
+        case .destinationUnreachable(let code, let mtu, let invoking):
+            return .destinationUnreachable(code: code, nextHopMTU: mtu, invoking: patched(invoking))
+        case .timeExceeded(let code, let invoking):
+            return .timeExceeded(code: code, invoking: patched(invoking))
+        default:
+            return message
         }
     }
 }

@@ -156,7 +156,7 @@ public enum JSONRenderer {
         case .nat(let place, let hook, let kind, let from, let to):
             return make(
                 "nat", place,
-                [("hook", .string(hook)), ("kind", .string(kind)), ("from", .string(from)), ("to", .string(to))])
+                [("hook", .string(hook)), ("action", .string(kind)), ("from", .string(from)), ("to", .string(to))])
         case .routingLoop(let place, let route):
             return make("routing-loop", place, [("route", .string(route.description))])
         case .dropped(let place, let reason):

@@ -1,7 +1,11 @@
+import Foundation
+
 /// A JSON value with ordered object keys, so that output is stable byte for byte.
 public indirect enum JSONValue: Hashable, Sendable {
     case string(String)
     case number(Int)
+    /// A number between 0 and 1 written with six decimal digits (`0.333333`), like a probability.
+    case fraction(Double)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -21,6 +25,7 @@ public indirect enum JSONValue: Hashable, Sendable {
         switch self {
         case .string(let text): JSONValue.escape(text, into: &out)
         case .number(let value): out += String(value)
+        case .fraction(let value): out += String(format: "%.6f", value)
         case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

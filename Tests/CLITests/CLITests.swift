@@ -22,6 +22,57 @@ struct CLITests {
         #expect(unknown.stdout.contains("sends ICMP net 10.9.9.9 unreachable"))
     }
 
+    @Test("an ICMP error about a DNATed datagram comes back from the Service address, quoting the Service")
+    func relatedErrorIsUnDNATed() throws {
+        // A UDP Service whose pods do not listen on the target port: each pod answers port unreachable,
+        // and the client's node rewrites the error as the kernel's nf_nat_icmp_reply_translation does.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kdp-related-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let topology = try String(
+            contentsOf: KDP.root.appendingPathComponent("topologies/flannel-vxlan.yaml"), encoding: .utf8
+        ).replacingOccurrences(of: "manifests: [flannel-vxlan-services.yaml]", with: "manifests: [udp.yaml]")
+        try topology.write(to: directory.appendingPathComponent("topology.yaml"), atomically: true, encoding: .utf8)
+        let service = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: probe, namespace: default}
+            spec:
+              clusterIP: 10.96.0.20
+              selector: {app: web}
+              ports:
+              - {name: probe, port: 9999, protocol: UDP, targetPort: 9999}
+            """
+        try service.write(to: directory.appendingPathComponent("udp.yaml"), atomically: true, encoding: .utf8)
+        // Seed 3 picks web-a (same node, bridged back), seed 6 web-b (across the VXLAN overlay).
+        for seed in [3, 6] {
+            let result = try KDP.run([
+                "trace", directory.appendingPathComponent("topology.yaml").path, "--from", "client", "--to",
+                "svc/default/probe", "--seed", "\(seed)", "--detail", "minimal",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("node-a: POSTROUTING un-DNAT 10.244."), "\(result.stdout)")
+            #expect(
+                result.stdout.contains(
+                    "pod default/client: delivered to ICMP 10.96.0.20 udp port 9999 unreachable (error to the sending socket)"
+                ), "\(result.stdout)")
+            #expect(!result.stdout.contains("INVALID"))
+        }
+    }
+
+    @Test("show and topology check know the hosts outside the cluster and the Services")
+    func hostsAndServices() throws {
+        let show = try KDP.run(KDP.arguments("show topologies/flannel-vxlan.yaml --node laptop routes"))
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("default via 192.168.1.1 dev eth0"), "\(show.stdout)")
+        let check = try KDP.run(KDP.arguments("topology check topologies/flannel-vxlan.yaml"))
+        #expect(check.stdout.contains("  host laptop: 192.168.1.100 on lan0, via 192.168.1.1"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("  service default/web: ClusterIP 10.96.0.10 ports 80/tcp, 3 endpoints"),
+            "\(check.stdout)")
+    }
+
     @Test(
         "bad input exits 2 with a message naming what is wrong",
         arguments: [
@@ -38,7 +89,11 @@ struct CLITests {
                 "--proto must be tcp, udp or icmp"
             ),
             ("trace topologies/missing.yaml --from client --to web-b", "topologies/missing.yaml: cannot read file"),
-            ("show topologies/two-nodes-routed.yaml --node node-z routes", "unknown node \"node-z\""),
+            ("show topologies/two-nodes-routed.yaml --node node-z routes", "unknown node, router or host \"node-z\""),
+            (
+                "trace topologies/flannel-vxlan.yaml --from client --to svc/default/web --all-paths --reply",
+                "--all-paths and --reply do not combine"
+            ),
             ("trace topologies/two-nodes-routed.yaml --from client --to web-b:99999", "invalid port"),
             ("trace topologies/two-nodes-routed.yaml --from client --to web-b --bogus", "Unknown option"),
         ])

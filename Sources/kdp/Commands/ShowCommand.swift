@@ -7,7 +7,8 @@ import Scenario
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print what ip route / ip neigh / bridge fdb / ip link / ip addr would show in a node or pod netns.",
+        abstract:
+            "Print what ip route / ip neigh / bridge fdb / ip link / ip addr would show in a node, router, host or pod netns.",
         discussion: """
             The state is the freshly wired topology. With --after FROM,TO the packet FROM → TO is traced
             first, so the neighbour cache and FDBs show what that packet taught them.
@@ -20,7 +21,7 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: "Topology file.")
     var topology: String
 
-    @Option(help: "Node or router name.")
+    @Option(help: "Node, router or host name.")
     var node: String?
 
     @Option(help: "Pod (NAME or NAMESPACE/NAME) instead of a node.")
@@ -40,8 +41,8 @@ struct ShowCommand: ParsableCommand {
         var cluster = try loadCluster(topology)
         let netns: NetnsID
         if let node {
-            guard let id = cluster.nodes[node] ?? cluster.routers[node] else {
-                throw InputError(message: "\(topology): --node: unknown node \"\(node)\"")
+            guard let id = cluster.nodes[node] ?? cluster.routers[node] ?? cluster.hosts[node] else {
+                throw InputError(message: "\(topology): --node: unknown node, router or host \"\(node)\"")
             }
             netns = id
         } else {

@@ -10,7 +10,8 @@ struct TopologyCommand: ParsableCommand {
     /// `kdp topology check FILE`: validate and summarise.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a topology file; print its nodes, pods and any route the kernel would refuse.",
+            abstract:
+                "Validate a topology file; print its nodes, pods, routers, hosts, Services and any route the kernel would refuse.",
             discussion: "Exit status 2 with file:line: field: message for each problem.")
 
         @Argument(help: "Topology file.")
@@ -33,7 +34,8 @@ struct TopologyCommand: ParsableCommand {
             let spec = cluster.spec
             var lines = [
                 "\(spec.file): ok — topology \(spec.name): \(spec.nodes.count) nodes, \(cluster.pods.count) pods, "
-                    + "\(spec.routers.count) routers, \(Self.describe(spec.cni))"
+                    + "\(spec.routers.count) routers, \(spec.hosts.count) hosts, \(cluster.services.count) services, "
+                    + Self.describe(spec.cni)
             ]
             for node in spec.nodes {
                 lines.append(
@@ -46,6 +48,21 @@ struct TopologyCommand: ParsableCommand {
                 lines.append(
                     "  router \(router.name): "
                         + router.interfaces.map { "\($0.name) \($0.address) on \($0.segment)" }.joined(separator: ", "))
+            }
+            for host in spec.hosts {
+                lines.append(
+                    "  host \(host.name): \(host.address) on \(host.segment)"
+                        + (host.gateway.map { ", via \($0)" } ?? ", no gateway"))
+            }
+            for service in cluster.services {
+                let ports = service.ports.map { "\($0.port)/\($0.proto)" + ($0.nodePort.map { ":\($0)" } ?? "") }
+                let endpoints = cluster.endpointSlices.filter { $0.serviceKey == service.key }
+                    .reduce(0) { $0 + $1.endpoints.count }
+                lines.append(
+                    "  service \(service.key): \(service.type.rawValue) "
+                        + (service.clusterIP.map { "\($0)" } ?? (service.isHeadless ? "None" : "-"))
+                        + " ports \(ports.isEmpty ? "-" : ports.joined(separator: ","))"
+                        + ", \(endpoints) endpoint\(endpoints == 1 ? "" : "s")")
             }
             for failure in cluster.setupFailures { lines.append("warning: \(failure)") }
             output(lines.joined(separator: "\n") + "\n")

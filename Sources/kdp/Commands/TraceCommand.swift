@@ -12,19 +12,22 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Trace a packet from a pod or node to a pod, node or IP through the emulated dataplane.",
         discussion: """
-            --to accepts a pod (NAME or NAMESPACE/NAME), a node or router name, or an IPv4 address, each
-            optionally followed by :PORT. The default port is the target pod's first containerPort for the
-            protocol, else 80. --count N sends the same flow N times on the evolving state (the first
-            packet shows ARP resolution, later ones hit the cache).
+            --from accepts a pod (NAME or NAMESPACE/NAME) or a node, router or host name. --to accepts the
+            same, an IPv4 address, or a Service as svc/NAMESPACE/NAME (sent to its ClusterIP), each
+            optionally followed by :PORT (for a Service, a port number or the Service port's name). The
+            default port is the target pod's first containerPort for the protocol, a Service's first port,
+            else 80. --count N sends the same flow N times on the evolving state (the first packet shows
+            ARP resolution, later ones hit the cache). --reply also traces the answer back from where the
+            packet was delivered; --all-paths enumerates every path the -m statistic rules allow.
             """)
 
     @Argument(help: "Topology file (topologies/*.yaml).")
     var topology: String
 
-    @Option(help: "Sender: a pod (NAME or NAMESPACE/NAME) or a node.")
+    @Option(help: "Sender: a pod (NAME or NAMESPACE/NAME), node, router or host.")
     var from: String
 
-    @Option(help: "Destination: POD|NODE|IP[:PORT].")
+    @Option(help: "Destination: POD|NODE|ROUTER|HOST|IP|svc/NAMESPACE/NAME, with optional :PORT.")
     var to: String
 
     @Option(
@@ -70,6 +73,7 @@ struct TraceCommand: ParsableCommand {
             throw ValidationError("--proto must be tcp, udp or icmp, not \"\(proto)\"")
         }
         if allPaths, count != 1 { throw ValidationError("--all-paths and --count do not combine") }
+        if allPaths, reply { throw ValidationError("--all-paths and --reply do not combine") }
         guard DetailLevel(rawValue: detail) != nil else {
             throw ValidationError("--detail must be minimal, summary or detailed")
         }
@@ -119,7 +123,7 @@ struct TraceCommand: ParsableCommand {
                 guard let probability = trace.probability, case .object(let pairs) = JSONRenderer.value(trace) else {
                     return JSONRenderer.value(trace)
                 }
-                return .object([("probability", .string(String(format: "%.6f", probability)))] + pairs)
+                return .object([("probability", .fraction(probability))] + pairs)
             }
             output((values.count == 1 ? values[0] : .array(values)).serialized() + "\n")
             return
