@@ -9,10 +9,16 @@ struct ConformanceCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     static let root = KDP.root.deletingLastPathComponent().appendingPathComponent("shared/conformance/kube-proxy")
+    /// More cases of the same format kept in the repository (see its README).
+    static let ownRoot = KDP.root.appendingPathComponent("Tests/CLITests/Conformance/kube-proxy")
 
-    static var all: [ConformanceCase] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.sorted().map { ConformanceCase(name: $0, folder: root.appendingPathComponent($0)) }
+    static var all: [ConformanceCase] { cases(in: root) + cases(in: ownRoot, prefix: "repo-") }
+
+    static func cases(in directory: URL, prefix: String = "") -> [ConformanceCase] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().filter { !$0.hasSuffix(".md") }.map {
+            ConformanceCase(name: prefix + $0, folder: directory.appendingPathComponent($0))
+        }
     }
 
     func file(_ name: String) -> URL { folder.appendingPathComponent(name) }
@@ -25,7 +31,8 @@ struct ConformanceCase: CustomTestStringConvertible, Sendable {
 struct KubeProxyConformanceTests {
     @Test("the conformance data is present (it lives beside the repository in shared/)")
     func present() {
-        #expect(ConformanceCase.all.count >= 20, "missing \(ConformanceCase.root.path)")
+        #expect(ConformanceCase.cases(in: ConformanceCase.root).count >= 20, "missing \(ConformanceCase.root.path)")
+        #expect(ConformanceCase.cases(in: ConformanceCase.ownRoot).count >= 20)
     }
 
     @Test(

@@ -80,9 +80,13 @@ enum BenchRules {
             services, engine, destination, oracle, output.split(separator: ",").count)
     }
 
+    /// The process's peak resident set (`VmHWM`). Not `getrusage`: Linux carries `ru_maxrss` across
+    /// `execve`, so a child started by a large parent would report the parent's peak.
     static func peakRSSMiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return .nan }
+        return kib / 1024
     }
 }
