@@ -2,8 +2,9 @@ import NetCore
 import YAMLReader
 
 extension ProxyConfig {
-    /// Loads a proxy configuration file (the conformance `proxy.yaml` shape). IPv6 entries are ignored
-    /// (this is an IPv4 proxier); unknown keys are ignored so that notes and test metadata can stay.
+    /// Loads a proxy configuration file (the conformance `proxy.yaml` shape). `ipFamily` must be IPv4 (this
+    /// is an IPv4 proxier; IPv6 entries in address lists are skipped); unknown keys are ignored so that notes
+    /// and test metadata can stay.
     public static func load(path: String) throws(LocatedError) -> ProxyConfig {
         try parse(try YAMLDocument.read(path: path, maximumBytes: 1 << 20), file: path)
     }
@@ -13,6 +14,15 @@ extension ProxyConfig {
         let mode = try root["mode"].map { (value) throws(LocatedError) in try value.string() } ?? "iptables"
         guard ["iptables", "ipvs", "nftables"].contains(mode) else {
             throw (root["mode"] ?? root.owner).error(.invalidValue(mode, expected: "iptables, ipvs or nftables"))
+        }
+        // An IPv6 proxier would print ip6tables rules for the IPv6 objects; this one would print an IPv4
+        // ruleset for a file meant for IPv6. Say so rather than print the wrong thing.
+        if let value = root["ipFamily"], !value.isNull {
+            let family = try value.string()
+            guard family == "IPv4" else {
+                throw value.error(
+                    .invalidValue(family, expected: "IPv4 (kdp's proxier is IPv4-only; IPv6 is not implemented yet)"))
+            }
         }
         var config = ProxyConfig(nodeName: try root.required("nodeName").string())
         config.nodeIPs = try addresses(root["nodeIPs"])

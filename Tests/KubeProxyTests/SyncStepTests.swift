@@ -73,6 +73,18 @@ struct SyncStepTests {
         #expect(throws: LocatedError.self) { try ProxyConfig.parse("nodeName: n\nsyncPeriod: soon\n", file: "p.yaml") }
     }
 
+    @Test("an IPv6 proxy config is refused at its ipFamily line, not compiled as IPv4")
+    func ipv6Refused() throws {
+        #expect(try ProxyConfig.parse("nodeName: n\nipFamily: IPv4\n", file: "p.yaml").nodeName == "n")
+        do {
+            _ = try ProxyConfig.parse("nodeName: n\nipFamily: IPv6\n", file: "p.yaml")
+            Issue.record("IPv6 accepted")
+        } catch {
+            #expect(error.line == 2)
+            #expect("\(error)".contains("p.yaml:2: ipFamily: invalid value \"IPv6\""), "\(error)")
+        }
+    }
+
     @Test("iptables edits: append, insert, delete a rule; -X refuses a chain with rules or references")
     func iptablesEdits() throws {
         var ruleset = try IptablesCommand.run("-t nat -N KUBE-A", on: .empty)
