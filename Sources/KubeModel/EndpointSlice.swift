@@ -24,15 +24,21 @@ public struct Endpoint: Hashable, Sendable {
     public var conditions: EndpointConditions
     public var nodeName: String?
     public var zone: String?
+    /// `hints.forZones[].name`: the zones the EndpointSlice controller meant this endpoint for.
+    public var zoneHints: [String]
+    /// `hints.forNodes[].name` (trafficDistribution PreferSameNode).
+    public var nodeHints: [String]
 
     public init(
         addresses: [IPv4Address], conditions: EndpointConditions = EndpointConditions(), nodeName: String? = nil,
-        zone: String? = nil
+        zone: String? = nil, zoneHints: [String] = [], nodeHints: [String] = []
     ) {
         self.addresses = addresses
         self.conditions = conditions
         self.nodeName = nodeName
         self.zone = zone
+        self.zoneHints = zoneHints
+        self.nodeHints = nodeHints
     }
 }
 

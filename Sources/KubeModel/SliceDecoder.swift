@@ -13,13 +13,22 @@ enum SliceDecoder {
         for item in try object["endpoints"]?.sequence() ?? [] {
             let fields = try item.fields()
             let conditions = try fields["conditions"]?.fields()
+            let hints = try fields["hints"]?.fields()
+            func names(_ key: String) throws(LocatedError) -> [String] {
+                var names: [String] = []
+                for hint in try hints?[key]?.sequence() ?? [] {
+                    names.append(try hint.fields().required("name").string())
+                }
+                return names
+            }
             endpoints.append(
                 Endpoint(
                     addresses: try fields.ipv4List("addresses"),
                     conditions: EndpointConditions(
                         ready: try conditions?.bool("ready"), serving: try conditions?.bool("serving"),
                         terminating: try conditions?.bool("terminating")),
-                    nodeName: try fields.string("nodeName"), zone: try fields.string("zone")))
+                    nodeName: try fields.string("nodeName"), zone: try fields.string("zone"),
+                    zoneHints: try names("forZones"), nodeHints: try names("forNodes")))
         }
         var ports: [EndpointPort] = []
         for item in try object["ports"]?.sequence() ?? [] {

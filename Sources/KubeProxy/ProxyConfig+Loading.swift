@@ -59,6 +59,9 @@ extension ProxyConfig {
                 config.featureGates[name] = try value.bool()
             }
         }
+        if let labels = try root["nodeLabels"]?.fields() {
+            for (name, value) in labels.entries { config.nodeLabels[name] = try value.string() }
+        }
         if let tracer = try root["tracer"]?.fields() { config.tracerNodeIPs = try addresses(tracer["nodeIPs"]) }
         if let value = root["syncPeriod"], !value.isNull { config.syncPeriod = try duration(value) }
         return config

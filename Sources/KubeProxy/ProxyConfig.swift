@@ -32,6 +32,9 @@ public struct ProxyConfig: Hashable, Sendable {
     /// The node's interfaces and their IPv4 addresses (for nodePortAddresses).
     public var networkInterfaces: [String: [IPv4Prefix]]
     public var featureGates: [String: Bool]
+    /// The labels of this node's `v1/Node`; kube-proxy reads its zone (`topology.kubernetes.io/zone`) from
+    /// them to apply zone hints.
+    public var nodeLabels: [String: String] = [:]
     /// Addresses the packet tracer treats as local (the node's addresses).
     public var tracerNodeIPs: [IPv4Address]
     /// `--iptables-sync-period` in seconds (default 30): in large-cluster mode stale chains are deleted at most
@@ -66,6 +69,10 @@ public struct ProxyConfig: Hashable, Sendable {
 
     /// `LoadBalancerIPMode` (on by default since 1.32): ingress IPs with `ipMode: Proxy` are not programmed.
     public var loadBalancerIPModeEnabled: Bool { featureGates["LoadBalancerIPMode"] ?? true }
+    /// Node hints (`trafficDistribution: PreferSameNode`) are honoured only with this gate (alpha in 1.33).
+    public var preferSameNodeEnabled: Bool { featureGates["PreferSameTrafficDistribution"] ?? false }
+    /// This node's `topology.kubernetes.io/zone` label, or "".
+    public var zone: String { nodeLabels["topology.kubernetes.io/zone"] ?? "" }
 
     /// Whether an nfacct counter exists.
     public func hasCounter(_ name: String) -> Bool { nfacctCounters.contains(name) }

@@ -9,10 +9,28 @@ public struct EndpointInfo: Hashable, Sendable {
     public var ready: Bool
     public var serving: Bool
     public var terminating: Bool
+    /// Whether the endpoint carries zone hints, and whether one names this node's zone.
+    public var zoneHint: HintMatch
+    /// The same for node hints (only when PreferSameTrafficDistribution is on; `.none` otherwise).
+    public var nodeHint: HintMatch
     /// `ip:port`, the sort key and the SEP hash input.
     public var text: String
     /// `KUBE-SEP-…`.
     public var chain: String
+}
+
+/// How an endpoint's topology hints relate to this node.
+public enum HintMatch: Hashable, Sendable {
+    /// The endpoint has no hints of this kind.
+    case none
+    /// A hint names this node (or its zone).
+    case here
+    /// Hints exist but all name other nodes (zones).
+    case elsewhere
+
+    init(_ hints: [String], _ mine: String) {
+        self = hints.isEmpty ? .none : hints.contains(mine) ? .here : .elsewhere
+    }
 }
 
 /// One port of one Service with everything a sync needs: names, addresses, policies and its endpoints
@@ -110,6 +128,8 @@ public final class ServicePortInfo: Sendable {
                         ip: ip, port: number, isLocal: endpoint.nodeName == config.nodeName,
                         ready: endpoint.conditions.isReady,
                         serving: endpoint.conditions.isServing, terminating: endpoint.conditions.isTerminating,
+                        zoneHint: HintMatch(endpoint.zoneHints, config.zone),
+                        nodeHint: config.preferSameNodeEnabled ? HintMatch(endpoint.nodeHints, config.nodeName) : .none,
                         text: text,
                         chain: ChainNames.endpointChain(name, proto: proto, endpoint: text)))
             }
@@ -119,8 +139,10 @@ public final class ServicePortInfo: Sendable {
 }
 
 /// kube-proxy's `CategorizeEndpoints`: which endpoints serve cluster traffic, which serve local-policy
-/// traffic, and whether the service has any at all. Topology hints are not modelled (no slice carries them
-/// here), so cluster endpoints are not filtered by zone or node.
+/// traffic, and whether the service has any at all. Cluster endpoints follow topology hints: when every
+/// ready endpoint has node hints and one names this node, only those hinted for this node (with the
+/// PreferSameTrafficDistribution gate); else when every ready endpoint has zone hints and one names this
+/// node's zone, only those hinted for the zone. Local endpoints ignore hints.
 public struct EndpointCategories: Sendable {
     public var cluster: [EndpointInfo]
     public var local: [EndpointInfo]
@@ -141,6 +163,7 @@ public struct EndpointCategories: Sendable {
         // The common case (every endpoint ready) needs no filtering at all.
         let allReady = all.allSatisfy(\.ready)
         var clusterSet = allReady ? all : all.filter(\.ready)
+        if let filter = EndpointCategories.topologyFilter(clusterSet) { clusterSet = clusterSet.filter(filter) }
         if clusterSet.isEmpty { clusterSet = all.filter { $0.serving && $0.terminating } }
         var localSet = all.filter { $0.isLocal && $0.ready }
         if localSet.isEmpty { localSet = all.filter { $0.isLocal && $0.serving && $0.terminating } }
@@ -157,5 +180,17 @@ public struct EndpointCategories: Sendable {
                 .union(local.map { UInt64($0.ip.rawValue) << 16 | UInt64($0.port) })
             reachable = all.filter { chosen.contains(UInt64($0.ip.rawValue) << 16 | UInt64($0.port)) }
         }
+    }
+
+    /// The filter of the topology mode the ready endpoints' hints select, or nil for no filtering.
+    static func topologyFilter(_ ready: [EndpointInfo]) -> ((EndpointInfo) -> Bool)? {
+        guard ready.contains(where: { $0.zoneHint != .none || $0.nodeHint != .none }) else { return nil }
+        if ready.allSatisfy({ $0.nodeHint != .none }), ready.contains(where: { $0.nodeHint == .here }) {
+            return { $0.nodeHint == .here }
+        }
+        if ready.allSatisfy({ $0.zoneHint != .none }), ready.contains(where: { $0.zoneHint == .here }) {
+            return { $0.zoneHint == .here }
+        }
+        return nil
     }
 }
