@@ -92,14 +92,10 @@ extension Walk {
     }
 
     func relatedConnection(_ netns: NetnsID, _ hook: Hook, _ message: ICMPv4Message) -> ConnectionRef? {
-        let invoking: [UInt8]
-        switch message {
-        case .destinationUnreachable(_, _, let bytes), .timeExceeded(_, let bytes): invoking = bytes
-        default: return nil
-        }
+        guard let invoking = message.quoted else { return nil }
         // The quoted datagram travelled the other way, so its inverse is the error's own tuple: it
         // matches the connection's original or reply tuple as the datagram was after NAT.
-        guard let quoted = QuotedTuple(invoking)?.tuple,
+        guard let quoted = ConntrackTuple(quoting: invoking),
             let (entry, direction) = state.conntrack[netns.rawValue].lookup(quoted.inverted, now: state.now)
         else {
             record(
@@ -160,11 +156,12 @@ extension Walk {
         // The quoted datagram travelled the other way: its source is rewritten where the outer
         // destination is, and its destination where the outer source is.
         let other = connection.direction == .reply ? entry.original : entry.reply
-        let rewritten =
-            destinationHook
-            ? QuotedTuple.rewrite(message, source: (other.source, other.sourcePort))
-            : QuotedTuple.rewrite(message, destination: (other.destination, other.destinationPort))
-        translated.payload = .icmp(rewritten)
+        translated.payload = .icmp(
+            message.mappingQuoted {
+                destinationHook
+                    ? QuotedDatagram.rewrite($0, source: (other.source, other.sourcePort))
+                    : QuotedDatagram.rewrite($0, destination: (other.destination, other.destinationPort))
+            })
         return translated
     }
 
@@ -183,65 +180,12 @@ extension Walk {
     }
 }
 
-/// The tuple of the datagram an ICMP error quotes (its IP header and first 8 bytes), read from the fixed
-/// offsets since the quote is truncated.
-struct QuotedTuple {
-    var tuple: ConntrackTuple
-
-    init?(_ bytes: [UInt8]) {
-        guard bytes.count >= 28, bytes[0] >> 4 == 4 else { return nil }
-        let ihl = Int(bytes[0] & 0x0F) * 4
-        guard ihl >= 20, bytes.count >= ihl + 8 else { return nil }
-        let source = IPv4Address(bytes[12], bytes[13], bytes[14], bytes[15])
-        let destination = IPv4Address(bytes[16], bytes[17], bytes[18], bytes[19])
-        let proto = IPProtocol(rawValue: bytes[9])
-        func word(_ offset: Int) -> UInt16 { UInt16(bytes[ihl + offset]) << 8 | UInt16(bytes[ihl + offset + 1]) }
-        if proto == .icmp {
-            tuple = ConntrackTuple(
-                source: source, destination: destination, proto: proto, sourcePort: word(4), destinationPort: word(4))
-        } else {
-            tuple = ConntrackTuple(
-                source: source, destination: destination, proto: proto, sourcePort: word(0), destinationPort: word(2))
-        }
-    }
-}
-
-extension QuotedTuple {
-    /// `message` with the quoted datagram's source or destination address and port replaced and its
-    /// header checksum recomputed. Messages that quote nothing are returned unchanged.
-    static func rewrite(
-        _ message: ICMPv4Message, source: (IPv4Address, UInt16)? = nil, destination: (IPv4Address, UInt16)? = nil
-    ) -> ICMPv4Message {
-        func patched(_ bytes: [UInt8]) -> [UInt8] {
-            guard bytes.count >= 28, bytes[0] >> 4 == 4 else { return bytes }
-            let ihl = Int(bytes[0] & 0x0F) * 4
-            guard ihl >= 20, bytes.count >= ihl + 8 else { return bytes }
-            var bytes = bytes
-            let ported = bytes[9] == IPProtocol.tcp.rawValue || bytes[9] == IPProtocol.udp.rawValue
-            func put(_ address: IPv4Address, _ port: UInt16, addressAt: Int, portAt: Int) {
-                let raw = address.rawValue
-                for index in 0..<4 { bytes[addressAt + index] = UInt8(truncatingIfNeeded: raw >> (24 - 8 * index)) }
-                if ported {
-                    bytes[ihl + portAt] = UInt8(port >> 8)
-                    bytes[ihl + portAt + 1] = UInt8(port & 0xFF)
-                }
-            }
-            if let (address, port) = source { put(address, port, addressAt: 12, portAt: 0) }
-            if let (address, port) = destination { put(address, port, addressAt: 16, portAt: 2) }
-            bytes[10] = 0
-            bytes[11] = 0
-            let checksum = Checksum.compute(bytes[0..<ihl])
-            bytes[10] = UInt8(checksum >> 8)
-            bytes[11] = UInt8(checksum & 0xFF)
-            return bytes
-        }
-        switch message {
-        case .destinationUnreachable(let code, let mtu, let invoking):
-            return .destinationUnreachable(code: code, nextHopMTU: mtu, invoking: patched(invoking))
-        case .timeExceeded(let code, let invoking):
-            return .timeExceeded(code: code, invoking: patched(invoking))
-        default:
-            return message
-        }
+extension ConntrackTuple {
+    /// The tuple of a datagram an ICMP error quotes; nil when the quote is too short to hold its ports.
+    init?(quoting bytes: [UInt8]) {
+        guard let quoted = QuotedDatagram(bytes), quoted.hasTransportHeader else { return nil }
+        self.init(
+            source: quoted.source, destination: quoted.destination, proto: quoted.protocol,
+            sourcePort: quoted.sourcePort, destinationPort: quoted.destinationPort)
     }
 }

@@ -154,19 +154,3 @@ extension String {
         self = byte < 16 ? "0" + hex : hex
     }
 }
-
-/// The start of the datagram an ICMP error quotes (IP header + 8 bytes): enough to name what failed.
-struct QuotedDatagram {
-    var destination: IPv4Address
-    var `protocol`: IPProtocol
-    var destinationPort: UInt16
-
-    init?(_ bytes: [UInt8]) {
-        guard bytes.count >= 20, bytes[0] >> 4 == 4 else { return nil }
-        let slice = bytes[...]
-        let ihl = Int(bytes[0] & 0x0F) * 4
-        destination = IPv4Address(rawValue: slice.u32(at: 16))
-        self.protocol = IPProtocol(rawValue: bytes[9])
-        destinationPort = bytes.count >= ihl + 4 ? slice.u16(at: ihl + 2) : 0
-    }
-}

@@ -223,4 +223,19 @@ struct ICMPv4MessageTests {
         #expect(ICMPv4Message.destinationUnreachable(code: .port, nextHopMTU: 0, invoking: []).isError)
         #expect(ICMPv4Message.timeExceeded(code: 0, invoking: []).isError)
     }
+
+    @Test("a quoted datagram reads its tuple; a rewrite replaces address and port and keeps the header checksum valid")
+    func quotedDatagram() throws {
+        let quoted = try #require(QuotedDatagram(Self.quotedSegment))
+        #expect(quoted.source == IPv4Address(10, 244, 1, 2) && quoted.destination == IPv4Address(10, 244, 2, 3))
+        #expect(quoted.protocol == .tcp && quoted.sourcePort == 40000 && quoted.destinationPort == 80)
+        #expect(quoted.hasTransportHeader)
+        let rewritten = QuotedDatagram.rewrite(Self.quotedSegment, destination: (IPv4Address(10, 96, 0, 10), 8080))
+        let after = try #require(QuotedDatagram(rewritten))
+        #expect(after.destination == IPv4Address(10, 96, 0, 10) && after.destinationPort == 8080)
+        #expect(after.source == quoted.source && after.sourcePort == 40000)
+        #expect(Checksum.compute(rewritten[0..<20]) == 0)
+        #expect(Array(rewritten[24...]) == Array(Self.quotedSegment[24...]))
+        #expect(QuotedDatagram(Array(Self.quotedSegment.prefix(22)))?.hasTransportHeader == false)
+    }
 }
