@@ -54,10 +54,12 @@ struct TopologyCommand: ParsableCommand {
                     "  host \(host.name): \(host.address) on \(host.segment)"
                         + (host.gateway.map { ", via \($0)" } ?? ", no gateway"))
             }
+            let endpointCounts = cluster.endpointSlices.reduce(into: [String: Int]()) {
+                $0[$1.serviceKey, default: 0] += $1.endpoints.count
+            }
             for service in cluster.services {
                 let ports = service.ports.map { "\($0.port)/\($0.proto)" + ($0.nodePort.map { ":\($0)" } ?? "") }
-                let endpoints = cluster.endpointSlices.filter { $0.serviceKey == service.key }
-                    .reduce(0) { $0 + $1.endpoints.count }
+                let endpoints = endpointCounts[service.key] ?? 0
                 lines.append(
                     "  service \(service.key): \(service.type.rawValue) "
                         + (service.clusterIP.map { "\($0)" } ?? (service.isHeadless ? "None" : "-"))
