@@ -64,9 +64,6 @@ public struct Probability: Hashable, Sendable, CustomStringConvertible {
         return UInt32(min(max(scaled, 0), 2_147_483_648.0))
     }
 
-    /// The probability actually realised, `kernelValue / 2³¹`.
-    public var realised: Double { Double(kernelValue) / 2_147_483_648.0 }
-
     /// What `iptables-save` prints: `%.11f` of `kernelValue / 2³¹`, computed exactly (ties to even, as glibc).
     public var savedText: String {
         // kernelValue / 2^31 · 10^11 = kernelValue · 5^11 / 2^20.

@@ -14,8 +14,13 @@ public struct RecentTable: Hashable, Sendable {
     /// Applies a recent match for `address` at `now`; returns whether it matches.
     public mutating func evaluate(_ match: RecentMatch, address: IPv4Address, now: Instant) -> Bool {
         let name = match.name ?? "DEFAULT"
-        var list = lists[name] ?? [:]
-        defer { lists[name] = list }
+        // Edited in place: a copy of the list per packet would cost up to `capacity` entries each time.
+        return Self.evaluate(match, address: address, now: now, in: &lists[name, default: [:]])
+    }
+
+    private static func evaluate(
+        _ match: RecentMatch, address: IPv4Address, now: Instant, in list: inout [IPv4Address: Instant]
+    ) -> Bool {
         func fresh(_ seen: Instant) -> Bool {
             guard let seconds = match.seconds else { return true }
             return now.seconds(since: seen) <= Double(seconds)
@@ -24,7 +29,7 @@ public struct RecentTable: Hashable, Sendable {
         var hit: Bool
         switch match.command {
         case .set:
-            if list[address] == nil, list.count >= Self.capacity, let oldest = list.min(by: { $0.value < $1.value }) {
+            if list[address] == nil, list.count >= capacity, let oldest = list.min(by: { $0.value < $1.value }) {
                 list[oldest.key] = nil
             }
             list[address] = now

@@ -21,7 +21,12 @@ extension RuleEvaluator {
             case .ipProtocol(let proto): if !proto.matches(header.protocol) { return false }
             case .fragment(let negated): if header.isFragment == negated { return false }
             case .comment, .nfacct: continue
-            case .tcp(let match): if header.protocol != .tcp || !portsMatch(match, ports) { return false }
+            case .tcp(let match):
+                if header.protocol != .tcp || !portsMatch(match, ports) { return false }
+                if let flags = match.tcpFlags {
+                    guard case .tcp(let segment) = context.packet.payload, flags.matches(segment.header.flags.rawValue)
+                    else { return false }
+                }
             case .udp(let match): if header.protocol != .udp || !portsMatch(match, ports) { return false }
             case .sctp(let match): if header.protocol != .sctp || !portsMatch(match, ports) { return false }
             case .multiport(let match): if !multiportMatches(match, ports) { return false }
@@ -67,10 +72,11 @@ extension RuleEvaluator {
 
     func conntrackMatches(_ match: ConntrackMatch, _ context: PacketContext) -> Bool {
         if let states = match.states {
-            var present: Set<ConntrackState> = [context.state]
-            if context.isDestinationNATed { present.insert(.dnat) }
-            if context.isSourceNATed { present.insert(.snat) }
-            if states.contains(where: present.contains) == match.statesNegated { return false }
+            let present = states.contains {
+                $0 == context.state || $0 == .dnat && context.isDestinationNATed
+                    || $0 == .snat && context.isSourceNATed
+            }
+            if present == match.statesNegated { return false }
         }
         return match.statuses == nil  // --ctstatus is not modelled beyond its absence
     }
