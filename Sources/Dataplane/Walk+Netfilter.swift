@@ -21,13 +21,14 @@ extension Walk {
         }
         packet = natExisting(hook, netns, packet)
         let evaluator = RuleEvaluator(index: index)
+        let local = localAddresses(netns)
         for table in hook.tables where index.hasTable(table) {
             if table == .nat, skb.connection?.isNew != true { continue }
             let context = PacketContext(
                 packet: packet, inInterface: inName, outInterface: outName, physicalIn: physIn, physicalOut: physOut,
                 mark: skb.mark, state: skb.connection?.state ?? .invalid,
                 isDestinationNATed: skb.connection?.entry.isDestinationNATed ?? false,
-                isSourceNATed: skb.connection?.entry.isSourceNATed ?? false, localAddresses: localAddresses(netns))
+                isSourceNATed: skb.connection?.entry.isSourceNATed ?? false, localAddresses: local)
             let outcome = evaluator.run(
                 table, hook: hook, context: context, recent: &state.recent[netns.rawValue], chooser: &chooser,
                 now: state.now)
@@ -75,8 +76,7 @@ extension Walk {
         }
         guard let tuple = ConntrackTuple(packet) else { return nil }
         if let (entry, direction) = state.conntrack[netns.rawValue].lookup(tuple, now: now) {
-            state.conntrack[netns.rawValue].refresh(tuple, direction: direction, now: now)
-            let refreshed = state.conntrack[netns.rawValue].lookup(tuple, now: now)?.entry ?? entry
+            let refreshed = state.conntrack[netns.rawValue].refresh(tuple, direction: direction, now: now) ?? entry
             let connection = ConnectionRef(netns: netns, entry: refreshed, direction: direction, isNew: false)
             record(
                 .conntrack(

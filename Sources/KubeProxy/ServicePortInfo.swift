@@ -115,6 +115,8 @@ public final class ServicePortInfo: Sendable {
     {
         var seen: Set<UInt64> = []
         var endpoints: [EndpointInfo] = []
+        let zone = config.zone
+        let nodeHints = config.preferSameNodeEnabled
         for slice in slices {
             guard let slicePort = slice.ports.first(where: { $0.name == port.name && $0.proto == port.proto }),
                 let number = slicePort.port
@@ -128,8 +130,8 @@ public final class ServicePortInfo: Sendable {
                         ip: ip, port: number, isLocal: endpoint.nodeName == config.nodeName,
                         ready: endpoint.conditions.isReady,
                         serving: endpoint.conditions.isServing, terminating: endpoint.conditions.isTerminating,
-                        zoneHint: HintMatch(endpoint.zoneHints, config.zone),
-                        nodeHint: config.preferSameNodeEnabled ? HintMatch(endpoint.nodeHints, config.nodeName) : .none,
+                        zoneHint: HintMatch(endpoint.zoneHints, zone),
+                        nodeHint: nodeHints ? HintMatch(endpoint.nodeHints, config.nodeName) : .none,
                         text: text,
                         chain: ChainNames.endpointChain(name, proto: proto, endpoint: text)))
             }

@@ -128,11 +128,16 @@ public struct ConntrackTable: Hashable, Sendable {
         index[entry.reply] = (entries.count - 1, .reply)
     }
 
-    /// Refreshes an entry after a packet: a reply sets SEEN_REPLY; the timeout restarts.
-    public mutating func refresh(_ tuple: ConntrackTuple, direction: ConntrackDirection, now: Instant) {
-        guard let hit = index[tuple] else { return }
+    /// Refreshes an entry after a packet: a reply sets SEEN_REPLY; the timeout restarts. Returns the entry
+    /// as refreshed.
+    @discardableResult
+    public mutating func refresh(_ tuple: ConntrackTuple, direction: ConntrackDirection, now: Instant)
+        -> ConntrackEntry?
+    {
+        guard let hit = index[tuple] else { return nil }
         if direction == .reply { entries[hit.entry].seenReply = true }
         entries[hit.entry].expires = now.advanced(bySeconds: entries[hit.entry].timeout)
+        return entries[hit.entry]
     }
 
     /// Live entries, as `conntrack -L` lists them.

@@ -9,6 +9,8 @@ public struct QuotedDatagram: Hashable, Sendable {
     /// TCP/UDP ports; for ICMP both are the echo identifier; 0 when the quote is too short to hold them.
     public var sourcePort: UInt16
     public var destinationPort: UInt16
+    /// The quoted IP header's length (IHL × 4).
+    public var headerLength: Int
     /// Whether the quote holds the 8 payload bytes that ports (or the ICMP identifier) live in.
     public var hasTransportHeader: Bool
 
@@ -16,7 +18,8 @@ public struct QuotedDatagram: Hashable, Sendable {
         guard bytes.count >= 20, bytes[0] >> 4 == 4 else { return nil }
         let slice = bytes[...]
         let ihl = Int(bytes[0] & 0x0F) * 4
-        guard ihl >= 20 else { return nil }
+        guard ihl >= 20, bytes.count >= ihl else { return nil }
+        headerLength = ihl
         source = IPv4Address(rawValue: slice.u32(at: 12))
         destination = IPv4Address(rawValue: slice.u32(at: 16))
         self.protocol = IPProtocol(rawValue: bytes[9])
@@ -36,9 +39,9 @@ public struct QuotedDatagram: Hashable, Sendable {
     public static func rewrite(
         _ bytes: [UInt8], source: (IPv4Address, UInt16)? = nil, destination: (IPv4Address, UInt16)? = nil
     ) -> [UInt8] {
-        guard QuotedDatagram(bytes) != nil else { return bytes }
-        let ihl = Int(bytes[0] & 0x0F) * 4
-        let ported = bytes[9] == IPProtocol.tcp.rawValue || bytes[9] == IPProtocol.udp.rawValue
+        guard let quoted = QuotedDatagram(bytes) else { return bytes }
+        let ihl = quoted.headerLength
+        let ported = quoted.protocol == .tcp || quoted.protocol == .udp
         var bytes = bytes
         func put(_ address: IPv4Address, _ port: UInt16, addressAt: Int, portAt: Int) {
             bytes.set16(UInt16(truncatingIfNeeded: address.rawValue >> 16), at: addressAt)

@@ -237,5 +237,10 @@ struct ICMPv4MessageTests {
         #expect(Checksum.compute(rewritten[0..<20]) == 0)
         #expect(Array(rewritten[24...]) == Array(Self.quotedSegment[24...]))
         #expect(QuotedDatagram(Array(Self.quotedSegment.prefix(22)))?.hasTransportHeader == false)
+        // An IHL longer than the quote is not a datagram: nothing to read, nothing to rewrite.
+        var longHeader = Self.quotedSegment
+        longHeader[0] = 0x4F
+        #expect(QuotedDatagram(longHeader) == nil)
+        #expect(QuotedDatagram.rewrite(longHeader, source: (IPv4Address(1, 2, 3, 4), 1)) == longHeader)
     }
 }

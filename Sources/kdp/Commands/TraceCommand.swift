@@ -120,9 +120,8 @@ struct TraceCommand: ParsableCommand {
         if format == "json" {
             // One document: an object for one packet, an array of them otherwise.
             let values = traces.map { trace -> JSONValue in
-                guard let probability = trace.probability, case .object(let pairs) = JSONRenderer.value(trace) else {
-                    return JSONRenderer.value(trace)
-                }
+                let value = JSONRenderer.value(trace)
+                guard let probability = trace.probability, case .object(let pairs) = value else { return value }
                 return .object([("probability", .fraction(probability))] + pairs)
             }
             output((values.count == 1 ? values[0] : .array(values)).serialized() + "\n")
