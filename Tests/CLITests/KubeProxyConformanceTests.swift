@@ -2,13 +2,19 @@ import Foundation
 import Netfilter
 import Testing
 
-/// One folder of ../shared/conformance/kube-proxy.
+/// One folder of the kube-proxy conformance data.
 struct ConformanceCase: CustomTestStringConvertible, Sendable {
     var name: String
     var folder: URL
     var testDescription: String { name }
 
-    static let root = KDP.root.deletingLastPathComponent().appendingPathComponent("shared/conformance/kube-proxy")
+    /// `../shared/conformance/kube-proxy` beside the repository when it is there, else the copy in
+    /// `Tests/SharedConformance` (a clone elsewhere still runs every case).
+    static let root: URL = {
+        let beside = KDP.root.deletingLastPathComponent().appendingPathComponent("shared/conformance/kube-proxy")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        return KDP.root.appendingPathComponent("Tests/SharedConformance/kube-proxy")
+    }()
     /// More cases of the same format kept in the repository (see its README).
     static let ownRoot = KDP.root.appendingPathComponent("Tests/CLITests/Conformance/kube-proxy")
 
@@ -27,7 +33,7 @@ struct ConformanceCase: CustomTestStringConvertible, Sendable {
 
 /// The conformance contract of `kdp rules` (issue: kube-proxy iptables mode): rules equal after kube-proxy's
 /// test normalisation, chains and rule existence as the Go tests check them, flows equal to its tracer.
-@Suite("kube-proxy iptables conformance (../shared/conformance/kube-proxy) through the kdp CLI")
+@Suite("kube-proxy iptables conformance (shared data and the repository's own cases) through the kdp CLI")
 struct KubeProxyConformanceTests {
     @Test("the conformance data is present (it lives beside the repository in shared/)")
     func present() {

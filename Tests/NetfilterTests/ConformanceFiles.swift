@@ -2,16 +2,24 @@ import Foundation
 import NetCore
 import Testing
 
-/// The shared conformance data (repoRoot/../shared/conformance) and this target's fixtures, found at run time.
+/// The shared conformance data (repoRoot/../shared/conformance, or its copy in Tests/SharedConformance) and this
+/// target's fixtures, found at run time.
 enum ConformanceFiles {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let repoRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-    static let conformance = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+    /// `../shared/conformance` beside the repository when it is there (the live data), else the copy kept in
+    /// `Tests/SharedConformance` so that a clone anywhere still runs every case.
+    static let conformance: URL = {
+        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        return repoRoot.appendingPathComponent("Tests/SharedConformance")
+    }()
     static let fixtures = testsDirectory.appendingPathComponent("Fixtures")
 
     /// Stands in for the file list when the conformance directory is missing, so that every parameterised test
     /// fails on it instead of running zero cases.
-    static let missingMarker = "MISSING: shared/conformance not found next to the repository root"
+    static let missingMarker =
+        "MISSING: shared conformance data not found (../shared/conformance or Tests/SharedConformance)"
 
     /// Every iptables text file under the conformance directory (`expected-iptables.txt`,
     /// `stepNN-expected-iptables.txt`, `rules-iptables.txt`), as paths relative to it.
@@ -65,10 +73,12 @@ enum ConformanceFiles {
     }
 }
 
-/// Thrown (so the test fails, never skips) when repoRoot/../shared/conformance is absent.
+/// Thrown (so the test fails, never skips) when the conformance data is absent.
 struct MissingConformanceData: Error, CustomStringConvertible {
     var path: String
-    var description: String { "shared conformance data not found at \(path) (expected repoRoot/../shared/conformance)" }
+    var description: String {
+        "shared conformance data not found at \(path) (expected repoRoot/../shared/conformance or Tests/SharedConformance)"
+    }
 }
 
 // Literals the tests control: a typo is a bug in the test, so it stops the run loudly.
