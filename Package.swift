@@ -9,6 +9,7 @@ import PackageDescription
 //   2 Netfilter          iptables ruleset model, iptables-save/restore parser and printers
 //   3 Dataplane, BGP     netns/devices/bridges and the packet engine walking Linux's path; BGP speakers
 //   4 Scenario           topology files → a ready Network
+//   5 Lab                the only kernel-touching module: programs a Scenario into real netns, reads it back
 //   6 kdp                the executable (ArgumentParser commands only)
 let package = Package(
     name: "kdp",
@@ -44,11 +45,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .systemLibrary(
+            name: "CNetlink", pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev", "libnl-genl-3-dev"])]),
+        .target(name: "CLabShim"),
+        .target(
+            name: "Lab",
+            dependencies: [
+                "CNetlink", "CLabShim", "NetCore", "Routing", "Netfilter", "Dataplane", "Trace", "Wire", "Scenario",
+            ]
+        ),
         .executableTarget(
             name: "kdp",
             dependencies: [
                 "NetCore", "Wire", "Routing", "Trace", "Dataplane", "BGP", "Scenario", "YAMLReader", "KubeModel",
-                "Netfilter", "KubeProxy",
+                "Netfilter", "KubeProxy", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +77,7 @@ let package = Package(
         .testTarget(
             name: "KubeProxyTests", dependencies: ["NetCore", "KubeModel", "Netfilter", "KubeProxy", "YAMLReader"]),
         .testTarget(name: "CLITests", dependencies: ["kdp", "Netfilter"], exclude: ["Conformance"]),
+        .testTarget(name: "LabTests", dependencies: ["kdp", "Lab", "Scenario", "NetCore", "Routing"]),
     ],
     swiftLanguageModes: [.v6]
 )

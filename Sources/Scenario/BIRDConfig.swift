@@ -7,7 +7,10 @@ import NetCore
 /// exports only BGP and static routes (BIRD 2 would otherwise also export connected routes) with
 /// `proto bird`. Reflected routes keep their next hop (no `next hop self`), as the model does.
 public enum BIRDConfig {
-    public static func render(cluster: Cluster, speaker name: String) -> String? {
+    ///
+    /// `fastConnect` shortens BIRD's session start (`connect delay time 1; connect retry time 2;`, defaults 5
+    /// and 120 s) for labs that wait for convergence; routing is the same.
+    public static func render(cluster: Cluster, speaker name: String, fastConnect: Bool = false) -> String? {
         guard let bgp = cluster.bgp, let index = bgp.speakerIndex[name] else { return nil }
         let speaker = bgp.topology.speakers[index]
         let pool = cluster.spec.cni.ipPool.map { "\($0)" } ?? "0.0.0.0/0"
@@ -55,6 +58,7 @@ public enum BIRDConfig {
             lines.append("  description \"\(remote.name)\";")
             lines.append("  local \(peer.localAddress) as \(speaker.asn);")
             lines.append("  neighbor \(peer.remoteAddress) as \(remote.asn);")
+            if fastConnect { lines += ["  connect delay time 1;", "  connect retry time 2;"] }
             if peer.isClient { lines.append("  rr client;") }
             if peer.isClient, let cluster = speaker.clusterID { lines.append("  rr cluster id \(cluster);") }
             lines.append("  graceful restart;")

@@ -17,7 +17,7 @@ struct KDP: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             TraceCommand.self, TopologyCommand.self, ShowCommand.self, BGPCommand.self, BIRDConfigCommand.self,
-            RulesCommand.self,
+            RulesCommand.self, LabCommand.self,
             BenchCommand.self,
         ]
     )

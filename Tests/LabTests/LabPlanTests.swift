@@ -1,0 +1,8 @@
+import Testing
+
+@testable import Lab
+@testable import Scenario
+
+@Suite struct LabPlanTests {
+    @Test func placeholder() {}
+}
