@@ -103,9 +103,11 @@ struct LabApplier {
     private func start(_ bird: (speaker: String, netns: String, config: String)) throws(LabError) {
         let base = "\(Ledger.directory(plan.lab))/\(bird.speaker)"
         try writeFile("\(base).conf", "log \"\(base).log\" all;\n" + bird.config)
-        try Subprocess.check([
-            "ip", "netns", "exec", bird.netns, "bird", "-c", "\(base).conf", "-s", "\(base).ctl", "-P", "\(base).pid",
-        ])
+        try Subprocess.check(
+            [
+                "ip", "netns", "exec", bird.netns, "bird", "-c", "\(base).conf", "-s", "\(base).ctl", "-P",
+                "\(base).pid",
+            ], logFile: "\(base).out")
         var pid: Int32?
         for _ in 0..<200 {
             if let text = readFile("\(base).pid"), let value = Int32(text.split(separator: "\n").first ?? "") {

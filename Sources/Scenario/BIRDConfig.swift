@@ -23,6 +23,18 @@ public enum BIRDConfig {
             "  reject;",
             "}",
             "",
+            "# Like Calico's calico_aggr: an own block is announced whole, never the /32s inside it that the",
+            "# kernel protocol learns from the cali routes.",
+            "filter calico_export_to_peers {",
+        ]
+        for block in speaker.originated {
+            lines += ["  if net = \(block) then accept;", "  if net ~ \(block) then reject;"]
+        }
+        lines += [
+            "  if net ~ [ \(pool){\(cluster.spec.cni.ipPool?.length ?? 0),32} ] then accept;",
+            "  reject;",
+            "}",
+            "",
             "protocol device {",
             "  scan time 10;",
             "}",
@@ -64,7 +76,7 @@ public enum BIRDConfig {
             lines.append("  graceful restart;")
             lines.append("  ipv4 {")
             lines.append("    import filter calico_pools;")
-            lines.append("    export filter calico_pools;")
+            lines.append("    export filter calico_export_to_peers;")
             if !peer.isExternal { lines.append("    gateway recursive;") }
             lines.append("  };")
             lines.append("}")

@@ -55,7 +55,7 @@ extension ClusterBuilder {
     }
 
     /// Builds the BGP speakers and sessions, runs them to convergence and installs what BIRD would:
-    /// learned routes `proto bird` (next hop resolved recursively through the kernel table) and a
+    /// learned routes `proto bird metric 32` (next hop resolved recursively through the kernel table) and a
     /// `blackhole <block> proto bird` for each node's own block.
     mutating func addCalicoRoutes() {
         let (topology, index) = calicoBGPTopology()
@@ -66,7 +66,8 @@ extension ClusterBuilder {
             guard let netns = nodes[speaker.name] ?? routers[speaker.name] else { continue }
             for prefix in speaker.originated {
                 installBIRD(
-                    Route(type: .blackhole, destination: prefix, proto: .bird), speaker: speaker.name, in: netns)
+                    Route(type: .blackhole, destination: prefix, metric: Self.birdMetric, proto: .bird),
+                    speaker: speaker.name, in: netns)
             }
             for route in simulation.routes(of: speakerIndex) where route.learnedFrom != nil {
                 guard let kernelRoute = resolve(route, in: netns) else {
@@ -90,6 +91,9 @@ extension ClusterBuilder {
         }
     }
 
+    /// The metric BIRD's kernel protocol gives the routes it installs (its `metric` option, default 32).
+    static let birdMetric: UInt32 = 32
+
     /// BIRD `gateway recursive`: a next hop on a connected subnet is used as is; otherwise the kernel route
     /// towards it supplies the gateway.
     func resolve(_ route: BGPRoute, in netns: NetnsID) -> Route? {
@@ -98,7 +102,9 @@ extension ClusterBuilder {
             let path = network.namespace(netns).routing.lookup(nextHop, source: nil)?.route, path.type == .unicast,
             let device = path.device
         else { return nil }
-        return Route(destination: route.prefix, gateway: path.gateway ?? nextHop, device: device, proto: .bird)
+        return Route(
+            destination: route.prefix, gateway: path.gateway ?? nextHop, device: device, metric: Self.birdMetric,
+            proto: .bird)
     }
 }
 
