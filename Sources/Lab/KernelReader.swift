@@ -22,6 +22,8 @@ public struct KernelFDBEntry: Hashable, Sendable {
     public var destination: IPv4Address?
     public var permanent: Bool
     public var isSelf: Bool
+    /// The bridge, for entries of a bridge port (`master cni0`).
+    public var master: String?
 }
 
 /// Reads a namespace's links, routes, neighbours and FDB back into model values, through its socket.
@@ -128,7 +130,8 @@ struct KernelReader {
                     KernelFDBEntry(
                         mac: mac, device: device, destination: NetlinkAddress.ipv4(rtnl_neigh_get_dst(object)),
                         permanent: state & Int32(NUD_PERMANENT) != 0,
-                        isSelf: rtnl_neigh_get_flags(object) & UInt32(NTF_SELF) != 0))
+                        isSelf: rtnl_neigh_get_flags(object) & UInt32(NTF_SELF) != 0,
+                        master: rtnl_neigh_get_master(object) > 0 ? names[rtnl_neigh_get_master(object)] : nil))
             } else if let address = NetlinkAddress.ipv4(rtnl_neigh_get_dst(object)) {
                 neighbors.append((address, device, mac, state))
             }

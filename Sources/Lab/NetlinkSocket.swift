@@ -227,7 +227,7 @@ final class NetlinkSocket {
         case .links: status = rtnl_link_alloc_cache(socket, AF_UNSPEC, &cache)
         case .addresses: status = rtnl_addr_alloc_cache(socket, &cache)
         case .routes: status = rtnl_route_alloc_cache(socket, AF_INET, 0, &cache)
-        case .neighbors: status = rtnl_neigh_alloc_cache(socket, &cache)
+        case .neighbors: status = rtnl_neigh_alloc_cache_flags(socket, &cache, UInt32(NL_CACHE_AF_ITER))
         }
         try check(status, "dump \(what)")
         guard let cache else { return }
