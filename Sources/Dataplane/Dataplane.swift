@@ -35,9 +35,17 @@ public struct Dataplane: Sendable {
     public func sendAllPaths(
         _ packet: IPv4Packet, from netns: NetnsID, source: String, destination: String, limit: Int = 256
     ) -> [Trace] {
-        var traces: [Trace] = []
+        sendAllPathsWithState(packet, from: netns, source: source, destination: destination, limit: limit).map(\.trace)
+    }
+
+    /// `sendAllPaths`, each path with the dataplane as that path left it (conntrack entries, caches), so
+    /// the answer to each path can be walked back with `reply(to:)`.
+    public func sendAllPathsWithState(
+        _ packet: IPv4Packet, from netns: NetnsID, source: String, destination: String, limit: Int = 256
+    ) -> [(trace: Trace, after: Dataplane)] {
+        var paths: [(trace: Trace, after: Dataplane)] = []
         var pending: [[Bool]] = [[]]
-        while let script = pending.popLast(), traces.count < limit {
+        while let script = pending.popLast(), paths.count < limit {
             let walk = Walk(network: network, state: state, chooser: .scripted(ScriptedChooser(script: script)))
             var trace = run(walk, packet, from: netns, source: source, destination: destination)
             guard case .scripted(let chooser) = walk.chooser else { break }
@@ -46,9 +54,11 @@ public struct Dataplane: Sendable {
                 pending.append(Array(chooser.script[..<position]) + [false])
             }
             trace.probability = chooser.pathProbability
-            traces.append(trace)
+            var after = self
+            after.state = walk.state
+            paths.append((trace, after))
         }
-        return traces
+        return paths
     }
 
     func run(_ walk: Walk, _ packet: IPv4Packet, from netns: NetnsID, source: String, destination: String) -> Trace {

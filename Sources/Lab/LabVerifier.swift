@@ -1,0 +1,225 @@
+import CNetlink
+import Dataplane
+import Glibc
+import KubeModel
+import NetCore
+import Scenario
+import Trace
+import Wire
+
+/// `kdp lab verify`: the emulator's prediction for a set of probes against what the kernel does with the
+/// same packets in the lab.
+public struct LabVerifier {
+    /// One probe: who sends what to where.
+    public struct Probe: Sendable {
+        public var kind: String
+        public var from: NetnsID
+        public var proto: IPProtocol
+        public var destination: IPv4Address
+        public var port: UInt16
+        public var label: String
+    }
+
+    /// A probe's row in the report.
+    public struct Row: Sendable {
+        public var probe: Probe
+        public var predicted: [String]
+        public var observed: String
+        public var agrees: Bool
+    }
+
+    /// The whole report.
+    public struct Report: Sendable {
+        public var rows: [Row] = []
+        /// Per BGP speaker: does the kernel's `proto bird` table equal the emulator's BGP routes?
+        public var bgp: [(speaker: String, onlyEmulator: [String], onlyKernel: [String])] = []
+        /// Capabilities the kernel lacks, said out loud (IPVS).
+        public var skipped: [String] = []
+        public var agrees: Bool {
+            rows.allSatisfy(\.agrees) && bgp.allSatisfy { $0.onlyEmulator.isEmpty && $0.onlyKernel.isEmpty }
+        }
+    }
+
+    let lab: String
+    let cluster: Cluster
+
+    public init(lab: String, cluster: Cluster) {
+        self.lab = lab
+        self.cluster = cluster
+    }
+
+    private var network: Network { cluster.dataplane.network }
+    private func kernelName(_ id: NetnsID) -> String { LabPlan.kernelName(lab: lab, network.namespace(id).name) }
+
+    /// Every probe the topology offers, grouped by kind: pod → pod (same node, cross-node, ICMP), node → pod,
+    /// pod → Service ClusterIP:port, external host → NodePort.
+    public func candidates() -> [[Probe]] {
+        var samePod: [Probe] = []
+        var crossPod: [Probe] = []
+        var icmp: [Probe] = []
+        var nodeToPod: [Probe] = []
+        var services: [Probe] = []
+        var nodePorts: [Probe] = []
+        for target in cluster.pods {
+            for port in target.containerPorts where port.proto == .tcp || port.proto == .udp {
+                for source in cluster.pods where source.netns != target.netns {
+                    let probe = Probe(
+                        kind: source.node == target.node ? "pod→pod same node" : "pod→pod cross-node",
+                        from: source.netns, proto: port.proto, destination: target.ip, port: port.port,
+                        label: "\(source.name) → \(target.name) \(target.ip):\(port.port)/\(port.proto)")
+                    if source.node == target.node { samePod.append(probe) } else { crossPod.append(probe) }
+                }
+                for (node, id) in cluster.nodes.sorted(by: { $0.key < $1.key }) {
+                    nodeToPod.append(
+                        Probe(
+                            kind: "node→pod", from: id, proto: port.proto, destination: target.ip, port: port.port,
+                            label: "\(node) → \(target.name) \(target.ip):\(port.port)/\(port.proto)"))
+                }
+            }
+            for source in cluster.pods where source.netns != target.netns {
+                icmp.append(
+                    Probe(
+                        kind: "icmp", from: source.netns, proto: .icmp, destination: target.ip, port: 0,
+                        label: "\(source.name) → \(target.name) \(target.ip) ping"))
+            }
+        }
+        for service in cluster.services {
+            guard let clusterIP = service.clusterIP else { continue }
+            for port in service.ports where port.proto == .tcp || port.proto == .udp {
+                for source in cluster.pods {
+                    services.append(
+                        Probe(
+                            kind: "pod→ClusterIP", from: source.netns, proto: port.proto, destination: clusterIP,
+                            port: port.port,
+                            label: "\(source.name) → svc/\(service.name) \(clusterIP):\(port.port)/\(port.proto)"))
+                }
+                guard let nodePort = port.nodePort else { continue }
+                for (host, hostID) in cluster.hosts.sorted(by: { $0.key < $1.key }) {
+                    for node in cluster.spec.nodes {
+                        nodePorts.append(
+                            Probe(
+                                kind: "external→NodePort", from: hostID, proto: port.proto, destination: node.address,
+                                port: nodePort,
+                                label:
+                                    "\(host) → \(node.name) \(node.address):\(nodePort)/\(port.proto) (svc/\(service.name))"
+                            ))
+                    }
+                }
+            }
+        }
+        return [crossPod, samePod, services, nodePorts, nodeToPod, icmp].filter { !$0.isEmpty }
+    }
+
+    /// Picks `count` probes (all when nil), taking kinds in turn so every kind is covered, each kind's
+    /// order shuffled by `seed`.
+    public func select(count: Int?, seed: UInt64) -> [Probe] {
+        var random = SeededRandom(seed: seed)
+        var groups = candidates().map { $0.shuffled(using: &random) }
+        let total = groups.map(\.count).reduce(0, +)
+        let wanted = min(count ?? total, total)
+        var chosen: [Probe] = []
+        while chosen.count < wanted {
+            for index in groups.indices where !groups[index].isEmpty && chosen.count < wanted {
+                chosen.append(groups[index].removeFirst())
+            }
+        }
+        return chosen
+    }
+
+    /// The emulator's possible outcomes for a probe, in the observation's words: every path through
+    /// `-m statistic` rules, each checked for its answer getting back (TCP handshake, echo reply).
+    func predict(_ probe: Probe) -> [ProbeSockets.Observation] {
+        let packet = PacketFactory.make(
+            proto: probe.proto, source: .any, destination: probe.destination, sourcePort: 40000,
+            destinationPort: probe.port)
+        let dataplane = cluster.dataplane
+        let paths = dataplane.sendAllPathsWithState(packet, from: probe.from, source: "probe", destination: "probe")
+        var outcomes: [ProbeSockets.Observation] = []
+        for (trace, after) in paths {
+            guard let delivery = trace.delivery else {
+                outcomes.append(trace.icmpErrors.isEmpty ? .silent : .refused("ICMP error"))
+                continue
+            }
+            var replying = after
+            let answered = replying.reply(to: trace)?.delivery != nil
+            switch probe.proto {
+            case .icmp:
+                outcomes.append(answered ? .replied(from: probe.destination) : .silent)
+            case .tcp where !answered:
+                outcomes.append(.silent)
+            default:
+                outcomes.append(.delivered(netns: delivery.netns, source: delivery.packet.header.source))
+            }
+        }
+        return outcomes
+    }
+
+    /// Runs the probes in the lab and compares; also the BGP tables, and says what the kernel cannot do.
+    public func run(_ probes: [Probe], timeout: Double = 1.0) throws(LabError) -> Report {
+        var report = Report()
+        if let first = network.namespaces.first, !Self.hasIPVS(in: kernelName(first.id)) {
+            report.skipped.append(
+                "IPVS: this kernel has no ip_vs (generic netlink family IPVS not found); IPVS-mode Services cannot be verified here"
+            )
+        }
+        var sockets = ProbeSockets()
+        defer { sockets.closeAll() }
+        for netns in network.namespaces where !netns.listeners.isEmpty {
+            try sockets.listen(
+                in: kernelName(netns.id), label: netns.name, netns.listeners.map { ($0.proto, $0.port) })
+        }
+        for (index, probe) in probes.enumerated() {
+            let predicted = predict(probe)
+            let observed: ProbeSockets.Observation =
+                probe.proto == .icmp
+                ? try sockets.ping(
+                    from: kernelName(probe.from), destination: probe.destination,
+                    identifier: UInt16(truncatingIfNeeded: 0x4B00 + index), timeout: timeout)
+                : try sockets.probe(
+                    from: kernelName(probe.from), proto: probe.proto, destination: probe.destination,
+                    port: probe.port, timeout: timeout)
+            let agrees = predicted.contains { Self.same($0, observed) }
+            var seen: [String] = []
+            for text in predicted.map(describe) where !seen.contains(text) { seen.append(text) }
+            report.rows.append(Row(probe: probe, predicted: seen, observed: describe(observed), agrees: agrees))
+        }
+        if let bgp = cluster.bgp {
+            for speaker in bgp.topology.speakers {
+                guard let id = cluster.nodes[speaker.name] ?? cluster.routers[speaker.name] else { continue }
+                let comparison = try LabReadBack.compare(lab: lab, cluster: cluster, netns: id, what: .routes)
+                let bird = { (line: String) in line.contains(" proto bird") }
+                report.bgp.append(
+                    (speaker.name, comparison.onlyEmulator.filter(bird), comparison.onlyKernel.filter(bird)))
+            }
+        }
+        return report
+    }
+
+    /// Refusals agree whatever their detail (RST and ICMP errors become errno texts in the kernel).
+    static func same(_ a: ProbeSockets.Observation, _ b: ProbeSockets.Observation) -> Bool {
+        if case .refused = a, case .refused = b { return true }
+        return a == b
+    }
+
+    func describe(_ observation: ProbeSockets.Observation) -> String {
+        switch observation {
+        case .delivered(let netns, let source): return "delivered to \(netns) from \(source)"
+        case .replied(let from): return "echo reply from \(from)"
+        case .refused(let why): return "refused (\(why))"
+        case .silent: return "no answer"
+        }
+    }
+
+    /// Whether the kernel has IPVS, asked as ipvsadm does: resolve the `IPVS` generic netlink family.
+    static func hasIPVS(in netns: String) -> Bool {
+        guard let fd = try? KernelNamespace.openFD(netns) else { return false }
+        defer { close(fd) }
+        let found = try? inNamespace(fd: fd) { () -> Bool in
+            guard let socket = nl_socket_alloc() else { return false }
+            defer { nl_socket_free(socket) }
+            guard genl_connect(socket) >= 0 else { return false }
+            return genl_ctrl_resolve(socket, "IPVS") >= 0
+        }
+        return found ?? false
+    }
+}

@@ -1,0 +1,205 @@
+import Glibc
+import NetCore
+import Wire
+
+/// Real sockets for `kdp lab verify`: listeners in the lab namespaces that record who reached them, and
+/// client sockets that send one probe. Each socket is created on a dedicated thread inside its namespace
+/// and then used from the caller's thread (a socket stays in the namespace it was created in).
+struct ProbeSockets {
+    /// A listening socket: where (the emulator's namespace name), what, and its descriptor.
+    struct Listening {
+        var netns: String
+        var proto: IPProtocol
+        var port: UInt16
+        var fd: Int32
+    }
+
+    /// What the kernel did with one probe.
+    enum Observation: Equatable {
+        /// A listener accepted (TCP, after the handshake) or received (UDP) it; the peer address it saw.
+        case delivered(netns: String, source: IPv4Address)
+        /// An ICMP echo reply came back.
+        case replied(from: IPv4Address)
+        /// An error came back (RST or an ICMP error): the errno text.
+        case refused(String)
+        /// Nothing came back in time.
+        case silent
+    }
+
+    private(set) var listeners: [Listening] = []
+
+    /// Opens listeners (`0.0.0.0:port`, TCP with a backlog, UDP bound) in kernel namespace `netns`; what
+    /// they receive is reported under `label`.
+    mutating func listen(in netns: String, label: String, _ ports: [(IPProtocol, UInt16)]) throws(LabError) {
+        let fd = try KernelNamespace.openFD(netns)
+        defer { close(fd) }
+        let opened: [Listening]
+        do {
+            opened = try inNamespace(fd: fd) { () throws(LabError) -> [Listening] in
+                try ports.map { proto, port throws(LabError) in
+                    let socketFD = socket(
+                        AF_INET, proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), 0)
+                    guard socketFD >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
+                    var one: Int32 = 1
+                    setsockopt(socketFD, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+                    var address = Self.address(.any, port)
+                    let bound = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                    guard bound == 0 else {
+                        close(socketFD)
+                        throw .system(call: "\(netns): bind \(proto) port \(port)", errno: errno)
+                    }
+                    if proto == .tcp { Glibc.listen(socketFD, 64) }
+                    _ = fcntl(socketFD, F_SETFL, fcntl(socketFD, F_GETFL) | O_NONBLOCK)
+                    return Listening(netns: label, proto: proto, port: port, fd: socketFD)
+                }
+            }
+        } catch let error as LabError { throw error } catch { throw .system(call: "\(netns): listen", errno: EIO) }
+        listeners += opened
+    }
+
+    func closeAll() { for listener in listeners { close(listener.fd) } }
+
+    /// Sends one TCP connection attempt or UDP datagram from `netns` to `destination:port`, then looks at
+    /// every listener of that protocol for who got it.
+    func probe(
+        from netns: String, proto: IPProtocol, destination: IPv4Address, port: UInt16, timeout: Double
+    ) throws(LabError) -> Observation {
+        let client = try clientSocket(
+            in: netns, type: proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), protocol: 0)
+        defer { close(client) }
+        var address = Self.address(destination, port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if connected != 0 && errno != EINPROGRESS { return .refused(String(cString: strerror(errno))) }
+        let deadline = monotonicSeconds() + timeout
+        if proto == .tcp {
+            guard let ready = wait(client, events: Int16(POLLOUT), until: deadline) else { return .silent }
+            if ready & Int16(POLLERR | POLLHUP) != 0 || socketError(client) != 0 {
+                return .refused(String(cString: strerror(socketError(client))))
+            }
+        } else {
+            let payload = Array("kdp-lab-probe".utf8)
+            guard send(client, payload, payload.count, 0) >= 0 else {
+                return .refused(String(cString: strerror(errno)))
+            }
+        }
+        // The server side sees the connection (or datagram) now or very soon; UDP errors arrive on the client.
+        while monotonicSeconds() < deadline {
+            for listener in listeners where listener.proto == proto {
+                if let source = take(listener) { return .delivered(netns: listener.netns, source: source) }
+            }
+            if proto == .udp {
+                var byte: UInt8 = 0
+                if recv(client, &byte, 1, Int32(MSG_DONTWAIT)) < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
+                    return .refused(String(cString: strerror(errno)))
+                }
+            }
+            usleep(1000)
+        }
+        return .silent
+    }
+
+    /// Sends an ICMP echo request from `netns` (raw socket) and waits for the reply or an ICMP error.
+    func ping(from netns: String, destination: IPv4Address, identifier: UInt16, timeout: Double) throws(LabError)
+        -> Observation
+    {
+        let client = try clientSocket(in: netns, type: Int32(SOCK_RAW.rawValue), protocol: Int32(IPPROTO_ICMP))
+        defer { close(client) }
+        var request: [UInt8] = [8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xFF), 0, 1]
+        request += Array("kdp-lab-probe".utf8)
+        let checksum = Checksum.compute(request)
+        request[2] = UInt8(checksum >> 8)
+        request[3] = UInt8(checksum & 0xFF)
+        var address = Self.address(destination, 0)
+        let sent = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(client, request, request.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard sent >= 0 else { return .refused(String(cString: strerror(errno))) }
+        let deadline = monotonicSeconds() + timeout
+        var buffer = [UInt8](repeating: 0, count: 1500)
+        while wait(client, events: Int16(POLLIN), until: deadline) != nil {
+            let count = recv(client, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard count >= 28 else { continue }
+            let headerLength = Int(buffer[0] & 0x0F) * 4
+            guard count >= headerLength + 8 else { continue }
+            let source = IPv4Address(buffer[12], buffer[13], buffer[14], buffer[15])
+            let type = buffer[headerLength]
+            let id = UInt16(buffer[headerLength + 4]) << 8 | UInt16(buffer[headerLength + 5])
+            if type == 0 && id == identifier { return .replied(from: source) }
+            // An error quotes our request: inner IP header after 8 bytes, then the echo header with our id.
+            if type == 3 || type == 11, count >= headerLength + 8 + 20 + 6 {
+                let inner = headerLength + 8
+                let innerLength = Int(buffer[inner] & 0x0F) * 4
+                let quotedID = UInt16(buffer[inner + innerLength + 4]) << 8 | UInt16(buffer[inner + innerLength + 5])
+                if quotedID == identifier { return .refused("ICMP type \(type) code \(buffer[headerLength + 1])") }
+            }
+        }
+        return .silent
+    }
+
+    private func clientSocket(in netns: String, type: Int32, protocol proto: Int32) throws(LabError) -> Int32 {
+        let fd = try KernelNamespace.openFD(netns)
+        defer { close(fd) }
+        do {
+            return try inNamespace(fd: fd) { () throws(LabError) -> Int32 in
+                let client = socket(AF_INET, type, proto)
+                guard client >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
+                _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+                return client
+            }
+        } catch let error as LabError { throw error } catch { throw .system(call: "\(netns): socket", errno: EIO) }
+    }
+
+    /// Accepts (TCP) or reads (UDP) one pending arrival on `listener`: the peer's address.
+    private func take(_ listener: Listening) -> IPv4Address? {
+        var peer = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let got = withUnsafeMutablePointer(to: &peer) { pointer -> Bool in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address -> Bool in
+                if listener.proto == .tcp {
+                    let connection = accept(listener.fd, address, &length)
+                    guard connection >= 0 else { return false }
+                    close(connection)
+                    return true
+                }
+                var buffer = [UInt8](repeating: 0, count: 64)
+                return recvfrom(listener.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT), address, &length) >= 0
+            }
+        }
+        return got ? IPv4Address(rawValue: UInt32(bigEndian: peer.sin_addr.s_addr)) : nil
+    }
+
+    private func wait(_ fd: Int32, events: Int16, until deadline: Double) -> Int16? {
+        var entry = pollfd(fd: fd, events: events, revents: 0)
+        while true {
+            let remaining = Int32(max(0, (deadline - monotonicSeconds()) * 1000))
+            let ready = poll(&entry, 1, remaining)
+            if ready > 0 { return entry.revents }
+            if ready == 0 || (ready < 0 && errno != EINTR) { return nil }
+        }
+    }
+
+    private func socketError(_ fd: Int32) -> Int32 {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error
+    }
+
+    static func address(_ address: IPv4Address, _ port: UInt16) -> sockaddr_in {
+        var result = sockaddr_in()
+        result.sin_family = sa_family_t(AF_INET)
+        result.sin_port = port.bigEndian
+        result.sin_addr = in_addr(s_addr: address.rawValue.bigEndian)
+        return result
+    }
+}
