@@ -38,14 +38,12 @@ public struct LabPlan: Sendable {
             guard netns.routing.rules == RoutingPolicy().rules else {
                 throw .unsupported("\(netns.name): ip rules other than the defaults are not programmed by the lab")
             }
-            namespaces.append(
-                PlannedNamespace(
-                    name: kernelName(netns.id),
-                    sysctls: [
-                        ("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.default.rp_filter", "0"),
-                        ("net.ipv4.ip_forward", netns.ipForward ? "1" : "0"),
-                        ("net.bridge.bridge-nf-call-iptables", netns.bridgeCallsIPTables ? "1" : "0"),
-                    ]))
+            let sysctls = [
+                ("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.default.rp_filter", "0"),
+                ("net.ipv4.ip_forward", netns.ipForward ? "1" : "0"),
+                ("net.bridge.bridge-nf-call-iptables", netns.bridgeCallsIPTables ? "1" : "0"),
+            ]
+            namespaces.append(PlannedNamespace(name: kernelName(netns.id), sysctls: sysctls))
         }
         for segment in network.segments {
             namespaces.append(
@@ -223,7 +221,11 @@ public enum LabStep: Sendable {
             ]
         case .up(let netns, let device, let proxyARP):
             return ["ip -n \(netns) link set \(device) up"]
-                + (proxyARP ? ["ip netns exec \(netns) sysctl -q -w net.ipv4.conf.\(device).proxy_arp=1"] : [])
+                + (proxyARP
+                    ? [
+                        "ip netns exec \(netns) sysctl -q -w net.ipv4.conf.\(device).proxy_arp=1"
+                            + " net.ipv4.neigh.\(device).proxy_delay=0"
+                    ] : [])
         case .enslave(let netns, let device, let master):
             return ["ip -n \(netns) link set \(device) master \(master)"]
         case .hairpin(let netns, let device):

@@ -137,7 +137,7 @@ public struct LabVerifier {
         var outcomes: [ProbeSockets.Observation] = []
         for (trace, after) in paths {
             guard let delivery = trace.delivery else {
-                outcomes.append(trace.icmpErrors.isEmpty ? .silent : .refused("ICMP error"))
+                outcomes.append(trace.deliveredICMPErrors.isEmpty ? .silent : .refused("ICMP error"))
                 continue
             }
             var replying = after

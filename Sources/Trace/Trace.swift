@@ -125,6 +125,16 @@ extension Trace {
         }
     }
 
+    /// The ICMP errors that reached a socket (the sender's): what a sender sees as "refused"/"unreachable".
+    public var deliveredICMPErrors: [ICMPv4Message] {
+        allEvents.compactMap {
+            if case .icmpError(_, let message, let walk) = $0, Trace.outcome(of: walk)?.isDelivered == true {
+                return message
+            }
+            return nil
+        }
+    }
+
     /// Why the packet was dropped, when it was.
     public var dropReason: DropReason? {
         if case .dropped(_, let reason)? = outcome { return reason }
