@@ -7,7 +7,7 @@ DEMO_TOPO  := $(if $(wildcard $(TOPOLOGY)),$(TOPOLOGY),topologies/two-nodes-rout
 RELEASE    := $(SWIFT) build -c release --product kdp
 KDP_REL     = $$($(SWIFT) build -c release --show-bin-path)/kdp
 
-.PHONY: deps build release test demo fmt lint bench clean
+.PHONY: deps build release test demo fmt lint bench bench-lab clean
 
 ## deps: install the Debian packages that are missing (idempotent; needs root or sudo)
 deps:
@@ -44,6 +44,10 @@ lint:
 ## bench: traces per second (warm) and cold `kdp trace` wall time, release build
 bench: release
 	$(KDP_REL) bench
+
+## bench-lab: kdp lab up vs the same set-up as a script of ip commands (needs root)
+bench-lab: release
+	$(KDP_REL) lab bench
 
 clean:
 	rm -rf .build

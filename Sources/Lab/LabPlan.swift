@@ -38,18 +38,19 @@ public struct LabPlan: Sendable {
             guard netns.routing.rules == RoutingPolicy().rules else {
                 throw .unsupported("\(netns.name): ip rules other than the defaults are not programmed by the lab")
             }
-            let sysctls = [
-                ("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.default.rp_filter", "0"),
-                ("net.ipv4.ip_forward", netns.ipForward ? "1" : "0"),
-                ("net.bridge.bridge-nf-call-iptables", netns.bridgeCallsIPTables ? "1" : "0"),
-            ]
+            let sysctls =
+                Self.noIPv6 + [
+                    ("net.ipv4.conf.all.rp_filter", "0"), ("net.ipv4.conf.default.rp_filter", "0"),
+                    ("net.ipv4.ip_forward", netns.ipForward ? "1" : "0"),
+                    ("net.bridge.bridge-nf-call-iptables", netns.bridgeCallsIPTables ? "1" : "0"),
+                ]
             namespaces.append(PlannedNamespace(name: kernelName(netns.id), sysctls: sysctls))
         }
         for segment in network.segments {
             namespaces.append(
                 PlannedNamespace(
                     name: Self.segmentName(lab: lab, segment.name),
-                    sysctls: [("net.ipv4.ip_forward", "0"), ("net.bridge.bridge-nf-call-iptables", "0")]))
+                    sysctls: Self.noIPv6 + [("net.ipv4.ip_forward", "0"), ("net.bridge.bridge-nf-call-iptables", "0")]))
         }
         let names = namespaces.map(\.name)
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
@@ -158,6 +159,12 @@ public struct LabPlan: Sendable {
             steps.append(.hairpin(netns: kernelName(device.netns), device: device.name))
         }
     }
+
+    /// The emulator is IPv4 only: IPv6 off before any device exists, so links come up without addrconf,
+    /// DAD and MLD traffic the emulator would not show (and faster).
+    static let noIPv6: [(key: String, value: String)] = [
+        ("net.ipv6.conf.all.disable_ipv6", "1"), ("net.ipv6.conf.default.disable_ipv6", "1"),
+    ]
 
     /// Every kernel namespace the lab creates.
     public var namespaceNames: [String] { namespaces.map(\.name) }

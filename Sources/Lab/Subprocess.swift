@@ -11,6 +11,43 @@ enum Subprocess {
     /// file, so a large rule set cannot dead-lock against the child's output) and stdout+stderr collected.
     /// A daemon keeps its output open after the command returns: give it a `logFile` to write to instead.
     static func run(_ arguments: [String], input: String? = nil, logFile: String? = nil) throws(LabError) -> Result {
+        try start(arguments, input: input, logFile: logFile).finish()
+    }
+
+    /// A started child: its pid and where its output goes.
+    struct Running {
+        var arguments: [String]
+        var pid: pid_t
+        var outputFD: Int32?
+        var logFile: String?
+
+        /// Reads the output to its end and reaps the child.
+        func finish() -> Result {
+            var output: [UInt8] = []
+            if let fd = outputFD {
+                var buffer = [UInt8](repeating: 0, count: 16384)
+                while true {
+                    let count = read(fd, &buffer, buffer.count)
+                    if count > 0 {
+                        output += buffer[..<count]
+                    } else if count < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        break
+                    }
+                }
+                close(fd)
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let text = logFile.map { readFile($0) ?? "" } ?? String(decoding: output, as: UTF8.self)
+            return Result(status: exitStatus, output: text)
+        }
+    }
+
+    /// Spawns `arguments` without waiting (see `run`).
+    static func start(_ arguments: [String], input: String? = nil, logFile: String? = nil) throws(LabError) -> Running {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -48,32 +85,12 @@ enum Subprocess {
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
-        var output: [UInt8] = []
-        if logFile == nil {
-            close(pipeFDs[1])
-            defer { close(pipeFDs[0]) }
-            if spawned == 0 {
-                var buffer = [UInt8](repeating: 0, count: 16384)
-                while true {
-                    let count = read(pipeFDs[0], &buffer, buffer.count)
-                    if count > 0 {
-                        output += buffer[..<count]
-                    } else if count < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        break
-                    }
-                }
-            }
-        }
+        if logFile == nil { close(pipeFDs[1]) }
         guard spawned == 0 else {
+            if logFile == nil { close(pipeFDs[0]) }
             throw .command(arguments.joined(separator: " "), status: -1, output: String(cString: strerror(spawned)))
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let text = logFile.map { readFile($0) ?? "" } ?? String(decoding: output, as: UTF8.self)
-        return Result(status: exitStatus, output: text)
+        return Running(arguments: arguments, pid: pid, outputFD: logFile == nil ? pipeFDs[0] : nil, logFile: logFile)
     }
 
     /// Runs and throws unless the status is 0; returns the output.

@@ -43,8 +43,12 @@ struct LabCLITests {
             #expect(result.stdout.contains("external→NodePort"))
             #expect(result.stdout.contains("pod→ClusterIP"))
             // externalTrafficPolicy: Local keeps the client's address; the kernel agrees.
-            let local = result.stdout.split(separator: "\n").first { $0.contains("laptop → node-c 192.168.1.12:30081/tcp") }
-            #expect(local?.hasSuffix("kernel: delivered to pod-default-web-c from 192.168.1.100") == true, "\(result.stdout)")
+            let local = result.stdout.split(separator: "\n").first {
+                $0.contains("laptop → node-c 192.168.1.12:30081/tcp")
+            }
+            #expect(
+                local?.hasSuffix("kernel: delivered to pod-default-web-c from 192.168.1.100") == true,
+                "\(result.stdout)")
             #expect(result.stdout.contains("skipped: IPVS: this kernel has no ip_vs"))
         }
         let after = Self.snapshot(lab)

@@ -29,7 +29,8 @@ import Testing
         #expect(script.contains("ip -n t-node-a link add flannel.1 "))
         #expect(script.contains("type vxlan id 1 local 192.168.1.10 dev eth0 dstport 8472 nolearning"))
         #expect(script.contains("ip -n t-node-a route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"))
-        #expect(script.contains("bridge -n t-node-a fdb replace ") && script.contains("dst 192.168.1.11 self permanent"))
+        #expect(
+            script.contains("bridge -n t-node-a fdb replace ") && script.contains("dst 192.168.1.11 self permanent"))
         #expect(script.contains("ip netns exec t-node-a iptables-nft-restore <<'EOF'"))
         #expect(script.contains(" master br0 up type veth peer name eth0 ") && script.contains(" netns t-node-a"))
         // Bridges exist before their ports, VXLAN after its underlay NIC.

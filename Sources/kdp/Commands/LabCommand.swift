@@ -21,6 +21,7 @@ struct LabCommand: ParsableCommand {
             """,
         subcommands: [
             LabUp.self, LabDown.self, LabStatus.self, LabExec.self, LabVerify.self, LabShow.self, LabScript.self,
+            LabBench.self,
         ])
 }
 
@@ -69,6 +70,9 @@ struct LabUp: ParsableCommand {
     @Option(help: "Seconds to wait for BIRD to install the BGP routes.")
     var bgpTimeout: Double = 30
 
+    @Flag(name: .shortAndLong, help: "Print each phase with the time it was reached.")
+    var verbose = false
+
     func run() throws {
         let cluster = try loadCluster(topology)
         let identity = labIdentity(cluster, path: topology, name: name)
@@ -77,7 +81,12 @@ struct LabUp: ParsableCommand {
         do {
             result = try Lab.up(
                 cluster: cluster, topology: topology, digest: identity.digest, name: identity.name,
-                iptables: iptables.backend, bgpTimeout: bgpTimeout)
+                iptables: iptables.backend, bgpTimeout: bgpTimeout,
+                progress: { message in
+                    guard verbose else { return }
+                    let elapsed = String(format: "%7.1f ms", Date().timeIntervalSince(start) * 1000)
+                    FileHandle.standardError.write(Data("\(elapsed)  \(message)\n".utf8))
+                })
         } catch { throw labFailure(error) }
         let elapsed = String(format: "%.1f ms", Date().timeIntervalSince(start) * 1000)
         switch result {
