@@ -131,8 +131,11 @@ struct LabCLITests {
             sawProcess = text.contains("\nprocess\t") && !text.contains("state\tup")
             if !sawProcess { usleep(5000) }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        // Reaped with waitpid: Foundation's own exit monitoring does not always notice a SIGKILL'd child.
+        let pid = process.processIdentifier
+        kill(pid, SIGKILL)
+        var waitStatus: Int32 = 0
+        while waitpid(pid, &waitStatus, 0) < 0 && errno == EINTR {}
         #expect(sawProcess, "up never reached the BGP wait")
         #expect(!Self.snapshot(lab).namespaces.isEmpty)
         let status = try KDP.run(["lab", "status"])

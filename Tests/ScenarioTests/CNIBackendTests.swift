@@ -122,9 +122,9 @@ struct CNIBackendTests {
         let routes = cluster.dataplane.showRoutes(try #require(cluster.nodes["node-b"]), includeLocal: false)
         let bird = routes.split(separator: "\n").filter { $0.contains("proto bird") }
         let expected = [
-            "10.244.1.0/26 via 192.168.1.10 dev eth0 proto bird",
-            "blackhole 10.244.2.0/26 proto bird",
-            "10.244.3.0/26 via 192.168.1.12 dev eth0 proto bird",
+            "10.244.1.0/26 via 192.168.1.10 dev eth0 proto bird metric 32",
+            "blackhole 10.244.2.0/26 proto bird metric 32",
+            "10.244.3.0/26 via 192.168.1.12 dev eth0 proto bird metric 32",
         ]
         #expect(bird.map(String.init) == expected)
         #expect(cluster.bgp?.convergence.rounds == 1)
@@ -137,12 +137,12 @@ struct CNIBackendTests {
     func calicoReflectorRoutes() throws {
         let cluster = try shipped("calico-bgp-rr.yaml")
         let nodeA = cluster.dataplane.showRoutes(try #require(cluster.nodes["node-a"]), includeLocal: false)
-        #expect(nodeA.contains("10.244.2.0/26 via 192.168.1.11 dev eth0 proto bird\n"))
-        #expect(nodeA.contains("10.244.3.0/26 via 192.168.1.1 dev eth0 proto bird\n"))
-        #expect(nodeA.contains("10.244.4.0/26 via 192.168.1.1 dev eth0 proto bird\n"))
+        #expect(nodeA.contains("10.244.2.0/26 via 192.168.1.11 dev eth0 proto bird metric 32\n"))
+        #expect(nodeA.contains("10.244.3.0/26 via 192.168.1.1 dev eth0 proto bird metric 32\n"))
+        #expect(nodeA.contains("10.244.4.0/26 via 192.168.1.1 dev eth0 proto bird metric 32\n"))
         let tor = cluster.dataplane.showRoutes(try #require(cluster.routers["tor"]), includeLocal: false)
-        #expect(tor.contains("10.244.3.0/26 via 192.168.2.10 dev eth1 proto bird\n"))
-        #expect(tor.contains("10.244.1.0/26 via 192.168.1.10 dev eth0 proto bird\n"))
+        #expect(tor.contains("10.244.3.0/26 via 192.168.2.10 dev eth1 proto bird metric 32\n"))
+        #expect(tor.contains("10.244.1.0/26 via 192.168.1.10 dev eth0 proto bird metric 32\n"))
     }
 
     @Test("host-gw across an L3 boundary: the route is refused and the trace ends at the router without pod routes")
