@@ -31,7 +31,7 @@ public enum Lab {
         let sysAdmin: UInt64 = 1 << 21
         guard bits & netAdmin != 0 && bits & sysAdmin != 0 else {
             throw .notPrivileged(
-                "kdp lab \(action): needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create network namespaces;"
+                "\(action) needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create network namespaces;"
                     + " run it as root or with sudo")
         }
     }

@@ -74,6 +74,7 @@ struct LabUp: ParsableCommand {
     var verbose = false
 
     func run() throws {
+        do { try Lab.requirePrivilege("up") } catch { throw labFailure(error) }
         let cluster = try loadCluster(topology)
         let identity = labIdentity(cluster, path: topology, name: name)
         let start = Date()

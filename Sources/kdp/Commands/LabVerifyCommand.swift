@@ -41,6 +41,7 @@ struct LabVerify: ParsableCommand {
     }
 
     func run() throws {
+        do { try Lab.requirePrivilege("verify") } catch { throw labFailure(error) }
         let cluster = try loadCluster(topology)
         let identity = labIdentity(cluster, path: topology, name: name)
         let broughtUp: Bool
