@@ -32,15 +32,17 @@ struct KernelReader {
 
     /// Equivalent to: `ip -d link show`.
     func links() throws(LabError) -> [KernelLink] {
-        var raw: [(index: Int32, link: KernelLink, master: Int32)] = []
-        try socket.dump(.links) { object throws(LabError) in
+        /// A VXLAN device's settings; the underlay is an ifindex until every link's name is known.
+        typealias VXLAN = (vni: UInt32, local: IPv4Address?, underlay: Int32, port: UInt32, learning: Bool)
+        var raw: [(index: Int32, link: KernelLink, master: Int32, vxlan: VXLAN?)] = []
+        try socket.dump(.links) { object in
             let name = String(cString: rtnl_link_get_name(object))
             let type = rtnl_link_get_type(object).map { String(cString: $0) }
-            let flags = rtnl_link_get_flags(object)
-            var link = KernelLink(
+            let link = KernelLink(
                 name: name, kind: type ?? (name == "lo" ? "loopback" : "ether"),
                 mac: NetlinkAddress.mac(rtnl_link_get_addr(object)), mtu: Int(rtnl_link_get_mtu(object)),
-                isUp: flags & UInt32(IFF_UP.rawValue) != 0)
+                isUp: rtnl_link_get_flags(object) & UInt32(IFF_UP.rawValue) != 0)
+            var vxlan: VXLAN?
             if type == "vxlan" {
                 var vni: UInt32 = 0
                 var port: UInt32 = 0
@@ -49,25 +51,23 @@ struct KernelReader {
                 rtnl_link_vxlan_get_id(object, &vni)
                 rtnl_link_vxlan_get_port(object, &port)
                 rtnl_link_vxlan_get_link(object, &underlay)
-                rtnl_link_vxlan_get_local(object, &local)
-                let address = NetlinkAddress.ipv4(local)
+                rtnl_link_vxlan_get_local(object, &local)  // a new nl_addr, ours to put
+                vxlan = (
+                    vni, NetlinkAddress.ipv4(local), Int32(underlay), port, rtnl_link_vxlan_get_learning(object) != 0
+                )
                 if let local { nl_addr_put(local) }
-                link.vxlan =
-                    "vxlan id \(vni) local \(address.map { "\($0)" } ?? "-") dev #\(underlay) dstport \(port)"
-                    + (rtnl_link_vxlan_get_learning(object) == 0 ? " nolearning" : "")
             }
-            raw.append((rtnl_link_get_ifindex(object), link, rtnl_link_get_master(object)))
+            raw.append((rtnl_link_get_ifindex(object), link, rtnl_link_get_master(object), vxlan))
         }
         let names = Dictionary(raw.map { ($0.index, $0.link.name) }, uniquingKeysWith: { a, _ in a })
         return raw.map { entry in
             var link = entry.link
             link.master = entry.master > 0 ? names[entry.master] : nil
-            if let vxlan = link.vxlan, let hash = vxlan.range(of: "dev #") {
-                let rest = vxlan[hash.upperBound...]
-                let number = rest.prefix { $0.isNumber }
+            if let vxlan = entry.vxlan {
                 link.vxlan =
-                    vxlan[..<hash.lowerBound] + "dev " + (Int32(number).flatMap { names[$0] } ?? "#\(number)")
-                    + rest.dropFirst(number.count)
+                    "vxlan id \(vxlan.vni) local \(vxlan.local.map { "\($0)" } ?? "-")"
+                    + " dev \(names[vxlan.underlay] ?? "#\(vxlan.underlay)") dstport \(vxlan.port)"
+                    + (vxlan.learning ? "" : " nolearning")
             }
             return link
         }

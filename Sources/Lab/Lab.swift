@@ -137,7 +137,8 @@ public enum Lab {
         return cmdline.contains(Ledger.directory(lab) + "/")
     }
 
-    static func processAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+    /// Whether a process with this pid exists.
+    public static func processAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
 
     /// SIGTERM, up to 2 s of grace, then SIGKILL.
     static func stop(_ pid: Int32) {

@@ -40,11 +40,9 @@ struct LabApplier {
         let restores = try plan.rulesets.map { ruleset throws(LabError) in
             try Subprocess.start(["ip", "netns", "exec", ruleset.netns, iptables.restore], input: ruleset.text)
         }
-        for restore in restores {
-            let result = restore.finish()
-            guard result.status == 0 else {
-                throw .command(restore.arguments.joined(separator: " "), status: result.status, output: result.output)
-            }
+        let results = restores.map { ($0, $0.finish()) }  // every child reaped before any failure is reported
+        if let (restore, result) = results.first(where: { $0.1.status != 0 }) {
+            throw .command(restore.arguments.joined(separator: " "), status: result.status, output: result.output)
         }
         if !plan.rulesets.isEmpty { progress("loaded \(plan.rulesets.count) rule sets with \(iptables.restore)") }
         for bird in plan.birds { try start(bird) }

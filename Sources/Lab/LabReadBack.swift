@@ -13,11 +13,15 @@ public enum LabReadBack {
     public struct Comparison: Sendable {
         public var emulator: [String]
         public var kernel: [String]
-        public var onlyEmulator: [String] { emulator.filter { !kernelSet.contains($0) } }
-        public var onlyKernel: [String] { kernel.filter { !emulatorSet.contains($0) } }
-        public var agrees: Bool { onlyEmulator.isEmpty && onlyKernel.isEmpty }
-        private var emulatorSet: Set<String> { Set(emulator) }
-        private var kernelSet: Set<String> { Set(kernel) }
+        public var onlyEmulator: [String] {
+            let kernel = Set(self.kernel)
+            return emulator.filter { !kernel.contains($0) }
+        }
+        public var onlyKernel: [String] {
+            let emulator = Set(self.emulator)
+            return kernel.filter { !emulator.contains($0) }
+        }
+        public var agrees: Bool { emulator == kernel }
     }
 
     /// Reads `what` in the lab's copy of emulator namespace `netns` and lists the emulator's side.

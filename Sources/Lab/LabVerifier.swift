@@ -1,7 +1,6 @@
 import CNetlink
 import Dataplane
 import Glibc
-import KubeModel
 import NetCore
 import Scenario
 import Trace

@@ -200,35 +200,32 @@ final class NetlinkSocket {
 
     /// Equivalent to: `ip neigh replace ADDRESS lladdr MAC dev DEV nud permanent`.
     func replaceNeighbor(_ address: IPv4Address, mac: MACAddress, device: Int32) throws(LabError) {
-        guard let neighbor = rtnl_neigh_alloc() else { throw .system(call: "rtnl_neigh_alloc", errno: ENOMEM) }
-        defer { rtnl_neigh_put(neighbor) }
-        let destination = try NetlinkAddress(address)
-        let link = try NetlinkAddress(mac)
-        rtnl_neigh_set_ifindex(neighbor, device)
-        try check(rtnl_neigh_set_dst(neighbor, destination.pointer), "neighbour address")
-        rtnl_neigh_set_lladdr(neighbor, link.pointer)
-        rtnl_neigh_set_state(neighbor, Int32(NUD_PERMANENT))
-        try check(
-            rtnl_neigh_add(socket, neighbor, Int32(NLM_F_CREATE | NLM_F_REPLACE)),
-            "ip neigh replace \(address) lladdr \(mac)")
+        try replacePermanent(address, mac: mac, device: device, fdb: false, "ip neigh replace \(address) lladdr \(mac)")
     }
 
     /// Equivalent to: `bridge fdb replace MAC dev DEV dst REMOTE self permanent`.
     func replaceFDB(_ mac: MACAddress, remote: IPv4Address, device: Int32) throws(LabError) {
+        try replacePermanent(remote, mac: mac, device: device, fdb: true, "bridge fdb replace \(mac) dst \(remote)")
+    }
+
+    /// A permanent neighbour entry, or (`fdb`) its AF_BRIDGE twin: a VXLAN FDB entry `self` with a remote.
+    private func replacePermanent(
+        _ address: IPv4Address, mac: MACAddress, device: Int32, fdb: Bool, _ operation: String
+    ) throws(LabError) {
         guard let entry = rtnl_neigh_alloc() else { throw .system(call: "rtnl_neigh_alloc", errno: ENOMEM) }
         defer { rtnl_neigh_put(entry) }
-        let destination = try NetlinkAddress(remote)
+        let destination = try NetlinkAddress(address)
         let link = try NetlinkAddress(mac)
         rtnl_neigh_set_ifindex(entry, device)
         // The destination first: setting it adopts its family, and AF_BRIDGE must come after (lab-notes §3).
-        try check(rtnl_neigh_set_dst(entry, destination.pointer), "fdb dst")
-        rtnl_neigh_set_family(entry, Int32(AF_BRIDGE))
+        try check(rtnl_neigh_set_dst(entry, destination.pointer), operation)
+        if fdb {
+            rtnl_neigh_set_family(entry, Int32(AF_BRIDGE))
+            rtnl_neigh_set_flags(entry, UInt32(NTF_SELF))
+        }
         rtnl_neigh_set_lladdr(entry, link.pointer)
-        rtnl_neigh_set_flags(entry, UInt32(NTF_SELF))
         rtnl_neigh_set_state(entry, Int32(NUD_PERMANENT))
-        try check(
-            rtnl_neigh_add(socket, entry, Int32(NLM_F_CREATE | NLM_F_REPLACE)),
-            "bridge fdb replace \(mac) dst \(remote)")
+        try check(rtnl_neigh_add(socket, entry, Int32(NLM_F_CREATE | NLM_F_REPLACE)), operation)
     }
 
     // MARK: read-back

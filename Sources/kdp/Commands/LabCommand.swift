@@ -139,7 +139,7 @@ struct LabStatus: ParsableCommand {
             do { ledger = try Ledger.read(lab) } catch { throw labFailure(error) }
             guard let ledger else { continue }
             let present = ledger.namespaces.filter { KernelNamespace.exists($0) }.count
-            let running = ledger.processes.filter { kill($0.pid, 0) == 0 }
+            let running = ledger.processes.filter { Lab.processAlive($0.pid) }
             output(
                 "\(lab)\t\(ledger.isComplete ? "up" : "incomplete (interrupted up; run kdp lab down)")\t"
                     + "\(ledger.topology ?? "?")\n"
@@ -175,15 +175,10 @@ struct LabExec: ParsableCommand {
             throw InputError(message: "kdp lab exec: no lab named \(lab)")
         }
         let cluster = try loadCluster(topology)
-        let emulatorName: String
-        if let pod = cluster.pod(target) {
-            emulatorName = cluster.dataplane.network.namespace(pod.netns).name
-        } else if let id = cluster.nodes[target] ?? cluster.routers[target] ?? cluster.hosts[target] {
-            emulatorName = cluster.dataplane.network.namespace(id).name
-        } else {
+        guard let id = cluster.pod(target)?.netns ?? machineNamespace(cluster, target) else {
             throw InputError(message: "kdp lab exec: \(topology): unknown pod, node, router or host \"\(target)\"")
         }
-        let netns = LabPlan.kernelName(lab: lab, emulatorName)
+        let netns = LabPlan.kernelName(lab: lab, cluster.dataplane.network.namespace(id).name)
         let argv = ["ip", "netns", "exec", netns] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         execvp("ip", &cArguments)

@@ -40,18 +40,7 @@ struct LabShow: ParsableCommand {
             throw InputError(message: "kdp lab show: no lab named \(lab)")
         }
         let cluster = try loadCluster(topology)
-        let netns: NetnsID
-        if let node {
-            guard let id = cluster.nodes[node] ?? cluster.routers[node] ?? cluster.hosts[node] else {
-                throw InputError(message: "\(topology): --node: unknown node, router or host \"\(node)\"")
-            }
-            netns = id
-        } else {
-            guard let instance = cluster.pod(pod ?? "") else {
-                throw InputError(message: "\(topology): --pod: unknown pod \"\(pod ?? "")\"")
-            }
-            netns = instance.netns
-        }
+        let netns = try namespaceOption(cluster, topology: topology, node: node, pod: pod)
         let comparison: LabReadBack.Comparison
         do { comparison = try LabReadBack.compare(lab: lab, cluster: cluster, netns: netns, what: what) } catch {
             throw labFailure(error)

@@ -39,18 +39,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         var cluster = try loadCluster(topology)
-        let netns: NetnsID
-        if let node {
-            guard let id = cluster.nodes[node] ?? cluster.routers[node] ?? cluster.hosts[node] else {
-                throw InputError(message: "\(topology): --node: unknown node, router or host \"\(node)\"")
-            }
-            netns = id
-        } else {
-            guard let name = pod, let instance = cluster.pod(name) else {
-                throw InputError(message: "\(topology): --pod: unknown pod \"\(pod ?? "")\"")
-            }
-            netns = instance.netns
-        }
+        let netns = try namespaceOption(cluster, topology: topology, node: node, pod: pod)
         if let after {
             let parts = after.split(separator: ",").map(String.init)
             guard parts.count == 2 else { throw InputError(message: "--after takes FROM,TO") }
@@ -69,4 +58,23 @@ struct ShowCommand: ParsableCommand {
         case .addrs: output(dataplane.showAddresses(netns))
         }
     }
+}
+
+/// The namespace a `--node NAME` (node, router or host) or `--pod NAME|NAMESPACE/NAME` option names.
+func namespaceOption(_ cluster: Cluster, topology: String, node: String?, pod: String?) throws -> NetnsID {
+    if let node {
+        guard let id = machineNamespace(cluster, node) else {
+            throw InputError(message: "\(topology): --node: unknown node, router or host \"\(node)\"")
+        }
+        return id
+    }
+    guard let instance = cluster.pod(pod ?? "") else {
+        throw InputError(message: "\(topology): --pod: unknown pod \"\(pod ?? "")\"")
+    }
+    return instance.netns
+}
+
+/// A node's, router's or host's namespace by name.
+func machineNamespace(_ cluster: Cluster, _ name: String) -> NetnsID? {
+    cluster.nodes[name] ?? cluster.routers[name] ?? cluster.hosts[name]
 }

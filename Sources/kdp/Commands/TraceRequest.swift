@@ -46,7 +46,7 @@ struct TraceRequest {
 
     static func resolveSender(_ cluster: Cluster, _ from: String) throws -> (netns: NetnsID, label: String) {
         if let pod = cluster.pod(from) { return (pod.netns, "pod \(pod.namespace)/\(pod.name)") }
-        if let netns = cluster.nodes[from] ?? cluster.routers[from] ?? cluster.hosts[from] {
+        if let netns = machineNamespace(cluster, from) {
             return (netns, cluster.dataplane.network.namespace(netns).label)
         }
         throw InputError(message: "\(cluster.spec.file): --from: unknown pod, node, router or host \"\(from)\"")
