@@ -4,7 +4,7 @@ DEB_PKGS   := libnl-3-dev libnl-route-3-dev libnl-genl-3-dev iproute2 iptables n
               bird2 tcpdump iputils-ping
 TOPOLOGY   ?= topologies/flannel-vxlan.yaml
 DEMO_TOPO  := $(if $(wildcard $(TOPOLOGY)),$(TOPOLOGY),topologies/two-nodes-routed.yaml)
-RELEASE    := $(SWIFT) build -c release --product kdp
+RELEASE    := $(SWIFT) build -c release --product kdp --static-swift-stdlib
 KDP_REL     = $$($(SWIFT) build -c release --show-bin-path)/kdp
 
 .PHONY: deps build release test demo fmt lint bench bench-lab clean

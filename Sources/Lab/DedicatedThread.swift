@@ -10,12 +10,43 @@ func onDedicatedThread<T>(_ body: () throws -> T) throws -> T {
     var outcome: Result<T, any Error>?
     try withoutActuallyEscaping(body) { (body: @escaping () throws -> T) throws in
         let job = ThreadJob { outcome = Result(catching: body) }
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, runThreadJob, Unmanaged.passUnretained(job).toOpaque())
-        guard started == 0 else { throw LabError.system(call: "pthread_create", errno: started) }
-        pthread_join(thread, nil)
+        try withExtendedLifetime(job) {  // the thread borrows the job until it is joined
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, runThreadJob, Unmanaged.passUnretained(job).toOpaque())
+            guard started == 0 else { throw LabError.system(call: "pthread_create", errno: started) }
+            pthread_join(thread, nil)
+        }
     }
     return try outcome!.get()
+}
+
+/// Runs `body(0)` … `body(count - 1)` on `count` fresh pthreads at once and waits for all of them; rethrows
+/// the first error in thread order. `body` must only touch state that is its own or locked.
+func onDedicatedThreads(_ count: Int, _ body: (Int) throws(LabError) -> Void) throws(LabError) {
+    let errors = UnsafeMutableBufferPointer<LabError?>.allocate(capacity: count)
+    errors.initialize(repeating: nil)
+    defer { errors.deallocate() }
+    withoutActuallyEscaping(body) { (body: @escaping (Int) throws(LabError) -> Void) in
+        let jobs = (0..<count).map { worker in
+            ThreadJob {
+                do throws(LabError) { try body(worker) } catch { errors[worker] = error }
+            }
+        }
+        withExtendedLifetime(jobs) {  // the threads borrow the jobs until they are joined
+            var threads: [pthread_t] = []
+            for (worker, job) in jobs.enumerated() {
+                var thread = pthread_t()
+                let started = pthread_create(&thread, nil, runThreadJob, Unmanaged.passUnretained(job).toOpaque())
+                if started == 0 {
+                    threads.append(thread)
+                } else {
+                    errors[worker] = .system(call: "pthread_create", errno: started)
+                }
+            }
+            for thread in threads { pthread_join(thread, nil) }
+        }
+    }
+    if let error = errors.lazy.compactMap({ $0 }).first { throw error }
 }
 
 /// Runs `body` on a dedicated thread that has entered the network namespace `fd`.
@@ -26,7 +57,7 @@ func inNamespace<T>(fd: Int32, _ body: () throws -> T) throws -> T {
     }
 }
 
-/// The work handed to a pthread; the caller waits in `pthread_join`, so nothing runs concurrently with it.
+/// The work handed to a pthread; the caller waits in `pthread_join` and keeps the job alive until then.
 private final class ThreadJob: @unchecked Sendable {
     let run: () -> Void
     init(_ run: @escaping () -> Void) { self.run = run }

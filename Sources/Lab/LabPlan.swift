@@ -16,12 +16,19 @@ public struct LabPlan: Sendable {
     public var namespaces: [PlannedNamespace] = []
     /// Link, address, route, neighbour and FDB operations, in an order the kernel accepts.
     public var steps: [LabStep] = []
+    /// How many leading steps create and wire devices (links, up, master, hairpin); the rest only add
+    /// addresses, routes, neighbours and FDB entries to devices that exist.
+    public private(set) var deviceSteps = 0
     /// iptables-restore input per node namespace (kernel name → text).
     public var rulesets: [(netns: String, text: String)] = []
     /// BIRD daemons (BGP topologies): speaker name, kernel namespace, configuration text.
     public var birds: [(speaker: String, netns: String, config: String)] = []
     /// The emulator's routes that BIRD installs in the lab (compared after convergence instead of programmed).
     public var bgpRoutes: [(netns: String, route: Route)] = []
+    /// The interface index each created link asks for, per kernel namespace (`lo` is 1 in every one). Emulator
+    /// devices keep the emulator's index, so `ip link` in the lab prints what `kdp show` prints and the
+    /// applier never has to ask the kernel which index a name got.
+    public private(set) var ifindexes: [String: [String: Int32]] = [:]
 
     /// The kernel name of an emulator namespace (`LAB-node-a`).
     public static func kernelName(lab: String, _ emulatorName: String) -> String { "\(lab)-\(emulatorName)" }
@@ -57,6 +64,7 @@ public struct LabPlan: Sendable {
             throw .unsupported("two lab namespaces would be called \(duplicate); rename the segment or node")
         }
         planLinks(network, kernelName)
+        deviceSteps = steps.count
         for netns in network.namespaces {
             let name = kernelName(netns.id)
             for id in netns.devices {
@@ -108,20 +116,27 @@ public struct LabPlan: Sendable {
     /// segment NICs as veths into the segment's switch, VXLAN devices once their underlay exists, then
     /// `up` for ends created down and per-port settings.
     private mutating func planLinks(_ network: Network, _ kernelName: (NetnsID) -> String) {
+        func end(_ device: Device) -> LinkEnd {
+            LinkEnd(
+                netns: kernelName(device.netns), name: device.name, index: Int32(device.ifindex), mac: device.mac,
+                mtu: device.mtu)
+        }
         for device in network.devices where device.kind == .bridge {
-            steps.append(.bridge(netns: kernelName(device.netns), name: device.name, mac: device.mac, mtu: device.mtu))
+            addLink(.bridge(end(device)))
         }
         for segment in network.segments {
             let switchName = Self.segmentName(lab: lab, segment.name)
-            steps.append(
-                .bridge(netns: switchName, name: "br0", mac: .derived(from: "\(lab)/\(segment.name)/br0"), mtu: 1500))
+            addLink(
+                .bridge(
+                    LinkEnd(
+                        netns: switchName, name: "br0", index: 2, mac: .derived(from: "\(lab)/\(segment.name)/br0"),
+                        mtu: 1500)))
             for (index, id) in segment.devices.enumerated() {
                 let nic = network.device(id)
-                steps.append(
-                    .veth(
-                        netns: switchName, name: "p\(index)", mac: .derived(from: "\(lab)/\(segment.name)/p\(index)"),
-                        mtu: nic.mtu, master: "br0", peerNetns: kernelName(nic.netns), peer: nic.name, peerMAC: nic.mac)
-                )
+                let port = LinkEnd(
+                    netns: switchName, name: "p\(index)", index: Int32(3 + index),
+                    mac: .derived(from: "\(lab)/\(segment.name)/p\(index)"), mtu: nic.mtu)
+                addLink(.veth(port, master: "br0", peer: end(nic)))
                 if nic.isUp {
                     steps.append(.up(netns: kernelName(nic.netns), device: nic.name, proxyARP: nic.proxyARP))
                 }
@@ -132,11 +147,7 @@ public struct LabPlan: Sendable {
             let peer = network.device(peerID)
             // Create from the end enslaved to a bridge (the master must be in the creating namespace).
             let (local, remote) = peer.master != nil && device.master == nil ? (peer, device) : (device, peer)
-            steps.append(
-                .veth(
-                    netns: kernelName(local.netns), name: local.name, mac: local.mac, mtu: local.mtu,
-                    master: local.master.map { network.device($0).name }, peerNetns: kernelName(remote.netns),
-                    peer: remote.name, peerMAC: remote.mac))
+            addLink(.veth(end(local), master: local.master.map { network.device($0).name }, peer: end(remote)))
             if remote.isUp {
                 steps.append(.up(netns: kernelName(remote.netns), device: remote.name, proxyARP: remote.proxyARP))
             }
@@ -150,14 +161,18 @@ public struct LabPlan: Sendable {
         }
         for device in network.devices {
             guard case .vxlan(let config) = device.kind else { continue }
-            steps.append(
-                .vxlan(
-                    netns: kernelName(device.netns), name: device.name, mac: device.mac, mtu: device.mtu,
-                    vni: config.vni, local: config.local, underlay: config.underlay, port: config.port))
+            addLink(
+                .vxlan(end(device), vni: config.vni, local: config.local, underlay: config.underlay, port: config.port))
         }
         for device in network.devices where device.hairpin {
             steps.append(.hairpin(netns: kernelName(device.netns), device: device.name))
         }
+    }
+
+    /// Appends a link-creating step and notes the indexes it asks for.
+    private mutating func addLink(_ step: LabStep) {
+        for link in step.createdLinks { ifindexes[link.netns, default: ["lo": 1]][link.name] = link.index }
+        steps.append(step)
     }
 
     /// The emulator is IPv4 only: IPv6 off before any device exists, so links come up without addrconf,
@@ -170,21 +185,39 @@ public struct LabPlan: Sendable {
     public var namespaceNames: [String] { namespaces.map(\.name) }
 
     /// The plan as a shell script of iproute2 commands: what `kdp lab up` does, one exec per operation.
-    public func script() -> String {
-        var lines = ["#!/bin/sh", "# kdp lab \(lab): the iproute2 equivalent of `kdp lab up`", "set -e"]
+    public func script(iptables: IptablesBackend = .nft) -> String {
+        shell(networkCommands + rulesCommands(iptables))
+    }
+
+    /// The script's first part: namespaces, links, addresses, routes, neighbours and FDB entries.
+    public func networkScript() -> String { shell(networkCommands) }
+
+    /// The script's second part: one `iptables-*-restore` per node namespace.
+    public func rulesScript(iptables: IptablesBackend = .nft) -> String { shell(rulesCommands(iptables)) }
+
+    private var networkCommands: [String] {
+        var lines: [String] = []
         for namespace in namespaces {
             lines.append("ip netns add \(namespace.name)")
             lines.append("ip -n \(namespace.name) link set lo up")
             let sysctls = namespace.sysctls.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             lines.append("ip netns exec \(namespace.name) sysctl -q -w \(sysctls)")
         }
-        lines += steps.flatMap(\.iproute2)
-        for ruleset in rulesets {
-            lines.append("ip netns exec \(ruleset.netns) iptables-nft-restore <<'EOF'")
-            lines.append(ruleset.text.hasSuffix("\n") ? String(ruleset.text.dropLast()) : ruleset.text)
-            lines.append("EOF")
+        return lines + steps.flatMap(\.iproute2)
+    }
+
+    private func rulesCommands(_ iptables: IptablesBackend) -> [String] {
+        rulesets.flatMap { ruleset in
+            [
+                "ip netns exec \(ruleset.netns) \(iptables.restore) <<'EOF'",
+                ruleset.text.hasSuffix("\n") ? String(ruleset.text.dropLast()) : ruleset.text, "EOF",
+            ]
         }
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func shell(_ commands: [String]) -> String {
+        (["#!/bin/sh", "# kdp lab \(lab): the iproute2 equivalent of `kdp lab up`", "set -e"] + commands)
+            .joined(separator: "\n") + "\n"
     }
 }
 
@@ -194,15 +227,24 @@ public struct PlannedNamespace: Sendable {
     public var sysctls: [(key: String, value: String)]
 }
 
+/// One end of a created link: where it lives, its name and index there, MAC and MTU.
+public struct LinkEnd: Sendable, Equatable {
+    public var netns: String
+    public var name: String
+    public var index: Int32
+    public var mac: MACAddress
+    public var mtu: Int
+
+    /// `NAME index N address MAC mtu N`, as `ip link add` takes it.
+    var iproute2: String { "\(name) index \(index) address \(mac) mtu \(mtu)" }
+}
+
 /// One kernel operation of a plan.
 public enum LabStep: Sendable {
-    case bridge(netns: String, name: String, mac: MACAddress, mtu: Int)
-    case veth(
-        netns: String, name: String, mac: MACAddress, mtu: Int, master: String?, peerNetns: String, peer: String,
-        peerMAC: MACAddress)
-    case vxlan(
-        netns: String, name: String, mac: MACAddress, mtu: Int, vni: UInt32, local: IPv4Address, underlay: String,
-        port: UInt16)
+    case bridge(LinkEnd)
+    /// Created from the first end (enslaved to `master` there); the peer is moved into its namespace.
+    case veth(LinkEnd, master: String?, peer: LinkEnd)
+    case vxlan(LinkEnd, vni: UInt32, local: IPv4Address, underlay: String, port: UInt16)
     case up(netns: String, device: String, proxyARP: Bool)
     case enslave(netns: String, device: String, master: String)
     case hairpin(netns: String, device: String)
@@ -211,19 +253,28 @@ public enum LabStep: Sendable {
     case neighbor(netns: String, device: String, address: IPv4Address, mac: MACAddress)
     case fdb(netns: String, device: String, mac: MACAddress, remote: IPv4Address)
 
+    /// The links this step creates (both ends of a veth pair).
+    var createdLinks: [LinkEnd] {
+        switch self {
+        case .bridge(let link), .vxlan(let link, _, _, _, _): [link]
+        case .veth(let link, _, let peer): [link, peer]
+        default: []
+        }
+    }
+
     /// The iproute2 commands doing the same.
     public var iproute2: [String] {
         switch self {
-        case .bridge(let netns, let name, let mac, let mtu):
-            return ["ip -n \(netns) link add \(name) address \(mac) mtu \(mtu) up type bridge"]
-        case .veth(let netns, let name, let mac, let mtu, let master, let peerNetns, let peer, let peerMAC):
+        case .bridge(let link):
+            return ["ip -n \(link.netns) link add \(link.iproute2) up type bridge"]
+        case .veth(let link, let master, let peer):
             return [
-                "ip -n \(netns) link add \(name) address \(mac) mtu \(mtu)\(master.map { " master \($0)" } ?? "") up"
-                    + " type veth peer name \(peer) address \(peerMAC) netns \(peerNetns)"
+                "ip -n \(link.netns) link add \(link.iproute2)\(master.map { " master \($0)" } ?? "") up"
+                    + " type veth peer name \(peer.iproute2) netns \(peer.netns)"
             ]
-        case .vxlan(let netns, let name, let mac, let mtu, let vni, let local, let underlay, let port):
+        case .vxlan(let link, let vni, let local, let underlay, let port):
             return [
-                "ip -n \(netns) link add \(name) address \(mac) mtu \(mtu) up type vxlan id \(vni) local \(local)"
+                "ip -n \(link.netns) link add \(link.iproute2) up type vxlan id \(vni) local \(local)"
                     + " dev \(underlay) dstport \(port) nolearning"
             ]
         case .up(let netns, let device, let proxyARP):

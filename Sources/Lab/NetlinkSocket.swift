@@ -6,36 +6,47 @@ import NetCore
 ///
 /// The socket is opened once, on a dedicated thread that entered the namespace; a socket stays in the
 /// namespace it was created in, so it is then used from the caller's thread (lab-notes §2). Not thread-safe
-/// (`nl_sock` is not): one owner at a time. Every write names its iproute2 equivalent.
-final class NetlinkSocket {
+/// (`nl_sock` is not): one owner at a time, handed over whole from the thread that opened it (hence
+/// `@unchecked Sendable`). Every write names its iproute2 equivalent. Links are addressed by interface index,
+/// which the plan fixes at creation, so no write has to look a name up first.
+final class NetlinkSocket: @unchecked Sendable {
     let netns: String
     private let socket: OpaquePointer
     var rawSocket: OpaquePointer { socket }
 
-    /// Enters `netns` on a fresh thread, writes `sysctls` (paths under /proc/sys, which resolve against the
-    /// writing thread's namespace), and connects the socket.
-    init(netns: String, sysctls: [(key: String, value: String)] = []) throws(LabError) {
-        self.netns = netns
+    /// Enters `netns` on a fresh thread and connects the socket there.
+    convenience init(netns: String) throws(LabError) {
         let fd = try KernelNamespace.openFD(netns)
         defer { close(fd) }
         do {
-            socket = try inNamespace(fd: fd) { () throws(LabError) -> OpaquePointer in
-                for (key, value) in sysctls { try Sysctl.write(key, value, netns: netns) }
-                guard let socket = nl_socket_alloc() else {
-                    throw LabError.system(call: "nl_socket_alloc", errno: ENOMEM)
-                }
-                let status = nl_connect(socket, NETLINK_ROUTE)
-                guard status >= 0 else {
-                    nl_socket_free(socket)
-                    throw LabError.netlink(operation: "connect", netns: netns, message: Self.message(status))
-                }
-                return socket
-            }
+            let socket = try inNamespace(fd: fd) { () throws(LabError) in try Self.connect(netns) }
+            self.init(netns: netns, socket: socket)
         } catch let error as LabError {
             throw error
         } catch {
             throw .system(call: "enter \(netns)", errno: EIO)
         }
+    }
+
+    /// Connects in the calling thread's namespace, which must be `netns` (the lab's namespace workers call
+    /// this right after creating it).
+    convenience init(current netns: String) throws(LabError) {
+        self.init(netns: netns, socket: try Self.connect(netns))
+    }
+
+    private init(netns: String, socket: OpaquePointer) {
+        self.netns = netns
+        self.socket = socket
+    }
+
+    private static func connect(_ netns: String) throws(LabError) -> OpaquePointer {
+        guard let socket = nl_socket_alloc() else { throw LabError.system(call: "nl_socket_alloc", errno: ENOMEM) }
+        let status = nl_connect(socket, NETLINK_ROUTE)
+        guard status >= 0 else {
+            nl_socket_free(socket)
+            throw LabError.netlink(operation: "connect", netns: netns, message: Self.message(status))
+        }
+        return socket
     }
 
     deinit { nl_socket_free(socket) }
@@ -48,69 +59,100 @@ final class NetlinkSocket {
 
     // MARK: links
 
-    /// The interface index of `name`, or nil when there is no such link.
-    func ifindex(_ name: String) -> Int32? {
-        var link: OpaquePointer?
-        guard rtnl_link_get_kernel(socket, 0, name, &link) >= 0, let link else { return nil }
-        defer { rtnl_link_put(link) }
-        return rtnl_link_get_ifindex(link)
+    /// The highest interface index in the namespace (1 in a fresh one: only `lo`; more where the kernel adds
+    /// tunnel devices such as `tunl0` or `sit0` to every new namespace).
+    func highestIndex() throws(LabError) -> Int32 {
+        var highest: Int32 = 1
+        try dump(.links) { object in highest = max(highest, rtnl_link_get_ifindex(object)) }
+        return highest
     }
 
-    /// Equivalent to: `ip link add NAME address MAC mtu N [master M] type veth peer name PEER address PMAC
-    /// netns PEERNS` (the local end up; the peer cannot be up before it has a namespace, so the caller
-    /// brings it up with the peer namespace's socket).
-    func addVeth(
-        _ name: String, mac: MACAddress, mtu: Int, master: Int32?, peer: String, peerMAC: MACAddress,
-        peerNamespaceFD: Int32
-    ) throws(LabError) {
+    /// Equivalent to: `ip link add NAME index I address MAC mtu N [master M] up type veth peer name PEER index
+    /// PI address PMAC netns PEERNS` (the peer cannot be up before it has a namespace, so the caller brings
+    /// it up with the peer namespace's socket).
+    func addVeth(_ end: NewLink, master: Int32?, peer: NewLink, peerNamespaceFD: Int32) throws(LabError) {
         guard let link = rtnl_link_veth_alloc() else { throw .system(call: "rtnl_link_veth_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
-        try configure(link, name: name, mac: mac, mtu: mtu, up: true, master: master)
+        try configure(link, end, up: true, master: master)
         guard let peerLink = rtnl_link_veth_get_peer(link) else { throw .system(call: "veth peer", errno: ENOMEM) }
         defer { rtnl_link_put(peerLink) }
-        try configure(peerLink, name: peer, mac: peerMAC, mtu: mtu, up: false, master: nil)
+        try configure(peerLink, peer, up: false, master: nil)
         rtnl_link_set_ns_fd(peerLink, peerNamespaceFD)
         try check(
-            rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)), "ip link add \(name) type veth peer \(peer)")
+            rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)),
+            "ip link add \(end.name) index \(end.index) type veth peer \(peer.name) index \(peer.index)")
     }
 
-    /// Equivalent to: `ip link add NAME address MAC mtu N up type bridge`.
-    func addBridge(_ name: String, mac: MACAddress, mtu: Int) throws(LabError) {
+    /// Equivalent to: `ip link add NAME index I address MAC mtu N up type bridge`.
+    func addBridge(_ end: NewLink) throws(LabError) {
         guard let link = rtnl_link_bridge_alloc() else { throw .system(call: "rtnl_link_bridge_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
-        try configure(link, name: name, mac: mac, mtu: mtu, up: true, master: nil)
-        try check(rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)), "ip link add \(name) type bridge")
+        try configure(link, end, up: true, master: nil)
+        try check(
+            rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)),
+            "ip link add \(end.name) index \(end.index) type bridge")
     }
 
-    /// Equivalent to: `ip link add NAME address MAC mtu N up type vxlan id VNI local A dev UNDERLAY
+    /// Equivalent to: `ip link add NAME index I address MAC mtu N up type vxlan id VNI local A dev UNDERLAY
     /// dstport PORT nolearning`.
     func addVXLAN(
-        _ name: String, mac: MACAddress, mtu: Int, vni: UInt32, local: IPv4Address, underlay: Int32, port: UInt16
+        _ end: NewLink, vni: UInt32, local: IPv4Address, underlay: Int32, port: UInt16
     ) throws(LabError) {
         guard let link = rtnl_link_vxlan_alloc() else { throw .system(call: "rtnl_link_vxlan_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
-        try configure(link, name: name, mac: mac, mtu: mtu, up: true, master: nil)
+        try configure(link, end, up: true, master: nil)
         let address = try NetlinkAddress(local)
         rtnl_link_vxlan_set_id(link, vni)
         rtnl_link_vxlan_set_local(link, address.pointer)
         rtnl_link_vxlan_set_link(link, UInt32(underlay))
         rtnl_link_vxlan_set_port(link, UInt32(port))  // host order; libnl converts
         rtnl_link_vxlan_set_learning(link, 0)
-        try check(rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)), "ip link add \(name) type vxlan")
+        try check(
+            rtnl_link_add(socket, link, Int32(NLM_F_CREATE | NLM_F_EXCL)),
+            "ip link add \(end.name) index \(end.index) type vxlan")
     }
 
     /// Equivalent to: `ip link set NAME up` and, when asked, `sysctl -w net.ipv4.conf.NAME.proxy_arp=1`.
-    func setUp(_ name: String, proxyARP: Bool = false) throws(LabError) {
-        var original: OpaquePointer?
-        try check(rtnl_link_get_kernel(socket, 0, name, &original), "ip link show \(name)")
-        guard let original else { return }
-        defer { rtnl_link_put(original) }
+    func setUp(_ index: Int32, name: String, proxyARP: Bool = false) throws(LabError) {
+        try change(index) { change throws(LabError) in
+            rtnl_link_set_flags(change, UInt32(IFF_UP.rawValue))
+            if proxyARP { rtnl_link_inet_set_conf(change, UInt32(IPV4_DEVCONF_PROXY_ARP), 1) }
+        } operation: {
+            "ip link set \(name) up"
+        }
+        if proxyARP { try setProxyDelayZero(index, name: name) }
+    }
+
+    /// Equivalent to: `ip link set NAME master BRIDGE`.
+    func setMaster(_ index: Int32, name: String, master: Int32) throws(LabError) {
+        try change(index) { change throws(LabError) in
+            rtnl_link_set_master(change, master)
+        } operation: {
+            "ip link set \(name) master #\(master)"
+        }
+    }
+
+    /// Equivalent to: `bridge link set dev NAME hairpin on`.
+    func setHairpin(_ index: Int32, name: String) throws(LabError) {
+        try change(index, family: Int32(AF_BRIDGE)) { change throws(LabError) in
+            try check(rtnl_link_bridge_set_flags(change, UInt32(RTNL_BRIDGE_HAIRPIN_MODE.rawValue)), "hairpin flag")
+        } operation: {
+            "bridge link set dev \(name) hairpin on"
+        }
+    }
+
+    /// One RTM_NEWLINK change of link `index`, built by `body`; no read of the link first (libnl takes the
+    /// index from the "original", and the flags `body` sets carry their own change mask).
+    private func change(
+        _ index: Int32, family: Int32? = nil, _ body: (OpaquePointer) throws(LabError) -> Void,
+        operation: () -> String
+    ) throws(LabError) {
         guard let change = rtnl_link_alloc() else { throw .system(call: "rtnl_link_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(change) }
-        rtnl_link_set_flags(change, UInt32(IFF_UP.rawValue))
-        if proxyARP { rtnl_link_inet_set_conf(change, UInt32(IPV4_DEVCONF_PROXY_ARP), 1) }
-        try check(rtnl_link_change(socket, original, change, 0), "ip link set \(name) up")
-        if proxyARP { try setProxyDelayZero(rtnl_link_get_ifindex(original), name: name) }
+        rtnl_link_set_ifindex(change, index)
+        if let family { rtnl_link_set_family(change, family) }
+        try body(change)
+        try check(rtnl_link_change(socket, change, change, 0), operation())
     }
 
     /// Equivalent to: `sysctl -w net.ipv4.neigh.NAME.proxy_delay=0`. Proxy ARP answers at once in the
@@ -126,26 +168,12 @@ final class NetlinkSocket {
         try check(rtnl_neightbl_change(socket, table, table), "sysctl net.ipv4.neigh.\(name).proxy_delay=0")
     }
 
-    /// Equivalent to: `bridge link set dev NAME hairpin on`.
-    func setHairpin(_ name: String) throws(LabError) {
-        guard let index = ifindex(name) else {
-            throw .netlink(operation: "bridge link set dev \(name)", netns: netns, message: "no such device")
-        }
-        guard let change = rtnl_link_alloc() else { throw .system(call: "rtnl_link_alloc", errno: ENOMEM) }
-        defer { rtnl_link_put(change) }
-        rtnl_link_set_ifindex(change, index)
-        rtnl_link_set_family(change, Int32(AF_BRIDGE))
-        try check(rtnl_link_bridge_set_flags(change, UInt32(RTNL_BRIDGE_HAIRPIN_MODE.rawValue)), "hairpin flag")
-        try check(rtnl_link_change(socket, change, change, 0), "bridge link set dev \(name) hairpin on")
-    }
-
-    private func configure(
-        _ link: OpaquePointer, name: String, mac: MACAddress, mtu: Int, up: Bool, master: Int32?
-    ) throws(LabError) {
-        rtnl_link_set_name(link, name)
-        let address = try NetlinkAddress(mac)
+    private func configure(_ link: OpaquePointer, _ end: NewLink, up: Bool, master: Int32?) throws(LabError) {
+        rtnl_link_set_name(link, end.name)
+        rtnl_link_set_ifindex(link, end.index)
+        let address = try NetlinkAddress(end.mac)
         rtnl_link_set_addr(link, address.pointer)
-        rtnl_link_set_mtu(link, UInt32(mtu))
+        rtnl_link_set_mtu(link, UInt32(end.mtu))
         if up { rtnl_link_set_flags(link, UInt32(IFF_UP.rawValue)) }
         if let master { rtnl_link_set_master(link, master) }
     }
@@ -253,6 +281,14 @@ final class NetlinkSocket {
     enum Dump { case links, addresses, routes, neighbors }
 }
 
+/// A link to create: name, interface index (fixed by the caller), MAC and MTU.
+struct NewLink {
+    var name: String
+    var index: Int32
+    var mac: MACAddress
+    var mtu: Int
+}
+
 /// A route in the kernel's numbers, ready for `rtnl_route_add`.
 struct KernelRoute {
     var destination: IPv4Prefix
@@ -305,23 +341,5 @@ final class NetlinkAddress {
     static func mac(_ pointer: OpaquePointer?) -> MACAddress? {
         guard let pointer, nl_addr_get_len(pointer) == 6, let raw = nl_addr_get_binary_addr(pointer) else { return nil }
         return MACAddress(bytes: UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: 6))
-    }
-}
-
-extension NetlinkSocket {
-    /// Equivalent to: `ip link set NAME master BRIDGE`.
-    func setMaster(_ name: String, master: Int32) throws(LabError) {
-        guard let index = ifindex(name) else {
-            throw .netlink(operation: "ip link set \(name) master", netns: netns, message: "no such device")
-        }
-        guard let change = rtnl_link_alloc() else { throw .system(call: "rtnl_link_alloc", errno: ENOMEM) }
-        defer { rtnl_link_put(change) }
-        rtnl_link_set_ifindex(change, index)
-        rtnl_link_set_master(change, master)
-        let status = rtnl_link_change(self.rawSocket, change, change, 0)
-        guard status >= 0 else {
-            throw .netlink(
-                operation: "ip link set \(name) master #\(master)", netns: netns, message: Self.message(status))
-        }
     }
 }

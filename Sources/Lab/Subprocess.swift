@@ -1,6 +1,7 @@
 import Glibc
 
-/// Runs helper programs (`ip netns exec NS iptables-nft-restore`, `bird`) with `posix_spawnp` and `waitpid`.
+/// Runs helper programs (`iptables-nft-restore` from a thread inside a lab namespace, `ip netns exec NS bird`)
+/// with `posix_spawnp` and `waitpid`.
 enum Subprocess {
     struct Result {
         var status: Int32
@@ -15,8 +16,10 @@ enum Subprocess {
     }
 
     /// A started child: its pid and where its output goes.
-    struct Running {
+    struct Running: Sendable {
         var arguments: [String]
+        /// The lab namespace it was started in (by a thread inside it), for messages.
+        var netns: String?
         var pid: pid_t
         var outputFD: Int32?
         var logFile: String?
@@ -46,8 +49,11 @@ enum Subprocess {
         }
     }
 
-    /// Spawns `arguments` without waiting (see `run`).
-    static func start(_ arguments: [String], input: String? = nil, logFile: String? = nil) throws(LabError) -> Running {
+    /// Spawns `arguments` without waiting (see `run`). The child starts in the calling thread's network
+    /// namespace; `netns` names it when that is a lab namespace.
+    static func start(
+        _ arguments: [String], input: String? = nil, logFile: String? = nil, netns: String? = nil
+    ) throws(LabError) -> Running {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -90,7 +96,8 @@ enum Subprocess {
             if logFile == nil { close(pipeFDs[0]) }
             throw .command(arguments.joined(separator: " "), status: -1, output: String(cString: strerror(spawned)))
         }
-        return Running(arguments: arguments, pid: pid, outputFD: logFile == nil ? pipeFDs[0] : nil, logFile: logFile)
+        return Running(
+            arguments: arguments, netns: netns, pid: pid, outputFD: logFile == nil ? pipeFDs[0] : nil, logFile: logFile)
     }
 
     /// Runs and throws unless the status is 0; returns the output.

@@ -25,12 +25,15 @@ struct LabCLITests {
     @Test(
         "up, verify and down agree with the emulator on every probe",
         arguments: [
-            ("flannel-vxlan", "kdpt-vx"), ("flannel-host-gw", "kdpt-hg"), ("calico-bgp", "kdpt-bgp"),
-            ("two-nodes-routed", "kdpt-rt"),
+            ("flannel-vxlan", "kdpt-vx", "nft"), ("flannel-host-gw", "kdpt-hg", "nft"),
+            ("calico-bgp", "kdpt-bgp", "nft"), ("two-nodes-routed", "kdpt-rt", "nft"),
+            // Legacy restores start inside the namespace threads, all at once, behind the xtables lock.
+            ("flannel-vxlan", "kdpt-vxl", "legacy"),
         ])
-    func verifyAgrees(topology: String, lab: String) throws {
+    func verifyAgrees(topology: String, lab: String, iptables: String) throws {
         let before = Self.snapshot(lab)
-        let result = try KDP.run(["lab", "verify", "topologies/\(topology).yaml", "--name", lab])
+        let result = try KDP.run(
+            ["lab", "verify", "topologies/\(topology).yaml", "--name", lab, "--iptables", iptables])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(!result.stdout.contains("DISAGREE"), "\(result.stdout)")
         let summary = try #require(result.stdout.split(separator: "\n").last)
@@ -74,6 +77,20 @@ struct LabCLITests {
             let show = try KDP.run(["lab", "show", lab, "--node", "node-a", what])
             #expect(show.status == 0 && show.stdout.isEmpty, "\(what): \(show.stdout)\(show.stderr)")
         }
+        // Every link got the emulator's interface index: `ip link` in the lab prints what `kdp show` prints.
+        let kernelLinks = try KDP.run(["lab", "exec", lab, "node-a", "--", "ip", "-o", "link", "show"])
+        let emulatorLinks = try KDP.run(["show", "topologies/flannel-vxlan.yaml", "--node", "node-a", "links"])
+        func indexes(_ text: String) -> [String] {
+            text.split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: ":", maxSplits: 2)
+                guard fields.count > 1, Int(fields[0]) != nil else { return nil }
+                let name = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@")[0]
+                return "\(fields[0]):\(name)"
+            }
+        }
+        #expect(
+            !indexes(kernelLinks.stdout).isEmpty && indexes(kernelLinks.stdout) == indexes(emulatorLinks.stdout),
+            "\(kernelLinks.stdout)\(emulatorLinks.stdout)")
         let full = try KDP.run(["lab", "show", lab, "--node", "node-a", "routes", "--full"])
         #expect(full.stdout.contains("10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"), "\(full.stdout)")
         let ping = try KDP.run(["lab", "exec", lab, "client", "--", "ping", "-c", "1", "-W", "2", "10.244.2.2"])

@@ -43,6 +43,44 @@ import Testing
         #expect(plan.rulesets.count == 3 && plan.birds.isEmpty && plan.bgpRoutes.isEmpty)
     }
 
+    @Test func linksAskForTheEmulatorsInterfaceIndexes() throws {
+        let (plan, cluster) = try Self.plan("flannel-vxlan")
+        let network = cluster.dataplane.network
+        for netns in network.namespaces {
+            let kernel = try #require(plan.ifindexes["t-\(netns.name)"])
+            for device in netns.devices.map(network.device) {
+                #expect(kernel[device.name] == Int32(device.ifindex), "\(netns.name) \(device.name)")
+            }
+            #expect(Set(kernel.values).count == kernel.count)
+        }
+        // The segment switch: br0 then one port per attached NIC, in attachment order.
+        let segment = try #require(network.segments.first)
+        var ports: [String: Int32] = ["lo": 1, "br0": 2]
+        for index in segment.devices.indices { ports["p\(index)"] = Int32(3 + index) }
+        #expect(plan.ifindexes["t-seg-\(segment.name)"] == ports)
+        #expect(plan.script().contains("ip -n t-node-a link add flannel.1 index "))
+        // Devices are all created and wired before any address, route, neighbour or FDB entry is written.
+        func touchesDevices(_ step: LabStep) -> Bool {
+            switch step {
+            case .address, .route, .neighbor, .fdb: false
+            default: true
+            }
+        }
+        #expect(plan.deviceSteps > 0 && plan.deviceSteps < plan.steps.count)
+        #expect(plan.steps[..<plan.deviceSteps].allSatisfy(touchesDevices))
+        #expect(!plan.steps[plan.deviceSteps...].contains(where: touchesDevices))
+    }
+
+    @Test func theScriptSplitsIntoNetworkAndRules() throws {
+        let (plan, _) = try Self.plan("flannel-vxlan")
+        let network = plan.networkScript()
+        let rules = plan.rulesScript(iptables: .legacy)
+        #expect(!network.contains("-restore") && network.contains("ip netns add t-node-a"))
+        #expect(rules.contains("ip netns exec t-node-a iptables-legacy-restore <<'EOF'") && !rules.contains("link add"))
+        let rulesBody = rules.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3)
+        #expect(plan.script(iptables: .legacy) == network + rulesBody.joined(separator: "\n"))
+    }
+
     @Test func bgpRoutesAreLeftToBIRDAndComparedAfterwards() throws {
         let (plan, _) = try Self.plan("calico-bgp")
         #expect(plan.birds.map(\.speaker) == ["node-a", "node-b", "node-c"])

@@ -93,7 +93,7 @@ struct LabUp: ParsableCommand {
         switch result {
         case .unchanged:
             output("lab \(identity.name) is already up with \(topology); nothing changed\n")
-        case .created(let namespaces, let links, let rulesets, let birds, let bgpSeconds):
+        case .created(let namespaces, let links, let rulesets, let birds, let bgpSeconds, _):
             var line = "lab \(identity.name) up in \(elapsed): \(namespaces) namespaces, \(links) links"
             if rulesets > 0 { line += ", \(rulesets) iptables rule sets (\(iptables.backend.rawValue))" }
             if birds > 0 { line += ", \(birds) BIRD daemons" }
@@ -197,10 +197,15 @@ struct LabScript: ParsableCommand {
     @Option(help: "Lab name (default: kdp-<topology name>).")
     var name: String?
 
+    @Option(help: "iptables backend the script restores kube-proxy's rules with: nft or legacy.")
+    var iptables: IptablesBackendArgument = .nft
+
     func run() throws {
         let cluster = try loadCluster(topology)
         let identity = labIdentity(cluster, path: topology, name: name)
         do { try Ledger.validate(name: identity.name) } catch { throw labFailure(error) }
-        do { output(try LabPlan(lab: identity.name, cluster: cluster).script()) } catch { throw labFailure(error) }
+        do {
+            output(try LabPlan(lab: identity.name, cluster: cluster).script(iptables: iptables.backend))
+        } catch { throw labFailure(error) }
     }
 }

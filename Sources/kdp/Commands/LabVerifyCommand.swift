@@ -35,6 +35,9 @@ struct LabVerify: ParsableCommand {
     @Flag(help: "Leave a lab that verify brought up running afterwards.")
     var keep = false
 
+    @Option(help: "iptables backend for kube-proxy's rules when verify brings the lab up: nft or legacy.")
+    var iptables: IptablesBackendArgument = .nft
+
     func validate() throws {
         if let probes, probes < 1 { throw ValidationError("--probes must be at least 1") }
         guard timeout > 0 && timeout <= 30 else { throw ValidationError("--timeout must be in (0, 30] seconds") }
@@ -47,7 +50,8 @@ struct LabVerify: ParsableCommand {
         let broughtUp: Bool
         do {
             let result = try Lab.up(
-                cluster: cluster, topology: topology, digest: identity.digest, name: identity.name)
+                cluster: cluster, topology: topology, digest: identity.digest, name: identity.name,
+                iptables: iptables.backend)
             if case .created = result { broughtUp = true } else { broughtUp = false }
         } catch { throw labFailure(error) }
         defer { if broughtUp && !keep { _ = try? Lab.down(name: identity.name) } }
