@@ -49,11 +49,19 @@ func onDedicatedThreads(_ count: Int, _ body: (Int) throws(LabError) -> Void) th
     if let error = errors.lazy.compactMap({ $0 }).first { throw error }
 }
 
-/// Runs `body` on a dedicated thread that has entered the network namespace `fd`.
-func inNamespace<T>(fd: Int32, _ body: () throws -> T) throws -> T {
-    try onDedicatedThread {
-        guard kdp_setns_net(fd) == 0 else { throw LabError.system(call: "setns(CLONE_NEWNET)", errno: errno) }
-        return try body()
+/// Runs `body` on a dedicated thread that has entered the lab namespace `netns` (`/run/netns/NAME`).
+func inNamespace<T>(_ netns: String, _ body: () throws(LabError) -> T) throws(LabError) -> T {
+    let fd = try KernelNamespace.openFD(netns)
+    defer { close(fd) }
+    do {
+        return try onDedicatedThread { () throws -> T in
+            guard kdp_setns_net(fd) == 0 else { throw LabError.system(call: "setns \(netns)", errno: errno) }
+            return try body()
+        }
+    } catch let error as LabError {
+        throw error
+    } catch {
+        throw .system(call: "enter \(netns)", errno: EIO)
     }
 }
 

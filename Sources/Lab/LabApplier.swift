@@ -116,17 +116,9 @@ struct LabApplier {
     /// Equivalent to: `ip netns exec NS iptables-*-restore < RULES`, started from a thread inside the
     /// namespace (a child stays in the namespace it was forked in; iptables needs no other namespace).
     private func startRestore(_ ruleset: (netns: String, text: String)) throws(LabError) -> Subprocess.Running {
-        let fd = try KernelNamespace.openFD(ruleset.netns)
-        defer { close(fd) }
         let restore = restoreCommand
-        do {
-            return try inNamespace(fd: fd) { () throws(LabError) in
-                try Subprocess.start(restore, input: ruleset.text, netns: ruleset.netns)
-            }
-        } catch let error as LabError {
-            throw error
-        } catch {
-            throw .system(call: "enter \(ruleset.netns)", errno: EIO)
+        return try inNamespace(ruleset.netns) { () throws(LabError) in
+            try Subprocess.start(restore, input: ruleset.text, netns: ruleset.netns)
         }
     }
 

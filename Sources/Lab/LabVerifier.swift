@@ -211,9 +211,7 @@ public struct LabVerifier {
 
     /// Whether the kernel has IPVS, asked as ipvsadm does: resolve the `IPVS` generic netlink family.
     static func hasIPVS(in netns: String) -> Bool {
-        guard let fd = try? KernelNamespace.openFD(netns) else { return false }
-        defer { close(fd) }
-        let found = try? inNamespace(fd: fd) { () -> Bool in
+        let found = try? inNamespace(netns) { () -> Bool in
             guard let socket = nl_socket_alloc() else { return false }
             defer { nl_socket_free(socket) }
             guard genl_connect(socket) >= 0 else { return false }

@@ -16,16 +16,7 @@ final class NetlinkSocket: @unchecked Sendable {
 
     /// Enters `netns` on a fresh thread and connects the socket there.
     convenience init(netns: String) throws(LabError) {
-        let fd = try KernelNamespace.openFD(netns)
-        defer { close(fd) }
-        do {
-            let socket = try inNamespace(fd: fd) { () throws(LabError) in try Self.connect(netns) }
-            self.init(netns: netns, socket: socket)
-        } catch let error as LabError {
-            throw error
-        } catch {
-            throw .system(call: "enter \(netns)", errno: EIO)
-        }
+        self.init(netns: netns, socket: try inNamespace(netns) { () throws(LabError) in try Self.connect(netns) })
     }
 
     /// Connects in the calling thread's namespace, which must be `netns` (the lab's namespace workers call

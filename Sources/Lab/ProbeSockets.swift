@@ -31,33 +31,28 @@ struct ProbeSockets {
     /// Opens listeners (`0.0.0.0:port`, TCP with a backlog, UDP bound) in kernel namespace `netns`; what
     /// they receive is reported under `label`.
     mutating func listen(in netns: String, label: String, _ ports: [(IPProtocol, UInt16)]) throws(LabError) {
-        let fd = try KernelNamespace.openFD(netns)
-        defer { close(fd) }
-        let opened: [Listening]
-        do {
-            opened = try inNamespace(fd: fd) { () throws(LabError) -> [Listening] in
-                try ports.map { proto, port throws(LabError) in
-                    let socketFD = socket(
-                        AF_INET, proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), 0)
-                    guard socketFD >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
-                    var one: Int32 = 1
-                    setsockopt(socketFD, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-                    var address = Self.address(.any, port)
-                    let bound = withUnsafePointer(to: &address) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
+        let opened = try inNamespace(netns) { () throws(LabError) -> [Listening] in
+            try ports.map { proto, port throws(LabError) in
+                let socketFD = socket(
+                    AF_INET, proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), 0)
+                guard socketFD >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
+                var one: Int32 = 1
+                setsockopt(socketFD, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+                var address = Self.address(.any, port)
+                let bound = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                     }
-                    guard bound == 0 else {
-                        close(socketFD)
-                        throw .system(call: "\(netns): bind \(proto) port \(port)", errno: errno)
-                    }
-                    if proto == .tcp { Glibc.listen(socketFD, 64) }
-                    _ = fcntl(socketFD, F_SETFL, fcntl(socketFD, F_GETFL) | O_NONBLOCK)
-                    return Listening(netns: label, proto: proto, port: port, fd: socketFD)
                 }
+                guard bound == 0 else {
+                    close(socketFD)
+                    throw .system(call: "\(netns): bind \(proto) port \(port)", errno: errno)
+                }
+                if proto == .tcp { Glibc.listen(socketFD, 64) }
+                _ = fcntl(socketFD, F_SETFL, fcntl(socketFD, F_GETFL) | O_NONBLOCK)
+                return Listening(netns: label, proto: proto, port: port, fd: socketFD)
             }
-        } catch let error as LabError { throw error } catch { throw .system(call: "\(netns): listen", errno: EIO) }
+        }
         listeners += opened
     }
 
@@ -147,16 +142,12 @@ struct ProbeSockets {
     }
 
     private func clientSocket(in netns: String, type: Int32, protocol proto: Int32) throws(LabError) -> Int32 {
-        let fd = try KernelNamespace.openFD(netns)
-        defer { close(fd) }
-        do {
-            return try inNamespace(fd: fd) { () throws(LabError) -> Int32 in
-                let client = socket(AF_INET, type, proto)
-                guard client >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
-                _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
-                return client
-            }
-        } catch let error as LabError { throw error } catch { throw .system(call: "\(netns): socket", errno: EIO) }
+        try inNamespace(netns) { () throws(LabError) -> Int32 in
+            let client = socket(AF_INET, type, proto)
+            guard client >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+            return client
+        }
     }
 
     /// Accepts (TCP) or reads (UDP) one pending arrival on `listener`: the peer's address.
