@@ -15,21 +15,13 @@ public enum IptablesBackend: String, Sendable, CaseIterable {
 public enum Lab {
     /// What `up` did.
     public enum UpResult: Sendable {
-        /// Created: namespaces, links, rule sets, BIRD daemons, BGP convergence time (seconds), and when
-        /// each phase of programming ended.
-        case created(namespaces: Int, links: Int, rulesets: Int, birds: Int, bgpSeconds: Double?, phases: Phases)
+        /// Created: namespaces, links, rule sets, BIRD daemons, BGP convergence time (seconds), and the
+        /// seconds until every netlink operation was done (the part a script of `ip` commands does; rule
+        /// sets may still have been loading).
+        case created(
+            namespaces: Int, links: Int, rulesets: Int, birds: Int, bgpSeconds: Double?, networkSeconds: Double)
         /// The lab already runs this topology: nothing changed.
         case unchanged
-    }
-
-    /// Seconds from the start of programming until the namespaces existed, until every device existed, until
-    /// every netlink operation was done (the part a script of `ip` commands does), and until every rule set
-    /// was loaded.
-    public struct Phases: Sendable {
-        public var namespaces = 0.0
-        public var devices = 0.0
-        public var network = 0.0
-        public var rules = 0.0
     }
 
     /// Fails unless the process may create namespaces (root, or CAP_SYS_ADMIN and CAP_NET_ADMIN).
@@ -95,7 +87,7 @@ public enum Lab {
             try writer.record("state", "up")
             return .created(
                 namespaces: plan.namespaces.count, links: applier.linkCount, rulesets: plan.rulesets.count,
-                birds: plan.birds.count, bgpSeconds: bgpSeconds, phases: applier.phases)
+                birds: plan.birds.count, bgpSeconds: bgpSeconds, networkSeconds: applier.networkSeconds)
         } catch {
             _ = try? down(name: name)
             throw error

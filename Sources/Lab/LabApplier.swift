@@ -6,8 +6,7 @@ import Synchronization
 /// Carries out a `LabPlan` against the kernel: namespaces in-process on two threads, links/addresses/routes/
 /// neighbours/FDB through one libnl socket per namespace (interface indexes fixed by the plan, so nothing is
 /// looked up), rule sets through `iptables-*-restore` started inside each node namespace, BIRD through
-/// `ip netns exec NS bird`. Each object is written to the ledger
-/// before it is created.
+/// `ip netns exec NS bird`. Each object is written to the ledger before it is created.
 struct LabApplier {
     let plan: LabPlan
     let ledger: LedgerWriter
@@ -32,7 +31,8 @@ struct LabApplier {
         var restore: Subprocess.Running?
     }
 
-    private(set) var phases = Lab.Phases()
+    /// Seconds from the start of `apply` until every netlink operation was done.
+    private(set) var networkSeconds = 0.0
 
     /// Namespaces, then devices, then addresses/routes/neighbours/FDB, with the rule sets loading alongside:
     ///
@@ -47,18 +47,16 @@ struct LabApplier {
         var failure: LabError?
         do {
             restores = try prepareNamespaces(startingRestores: iptables == .legacy)
-            phases.namespaces = monotonicSeconds() - began
             progress("created \(plan.namespaces.count) namespaces")
             var fds: [String: Int32] = [:]
             defer { for fd in fds.values { close(fd) } }
             for step in plan.steps[..<plan.deviceSteps] { try apply(step, fds: &fds) }
-            phases.devices = monotonicSeconds() - began
             progress("created and wired \(linkCount) links")
             if restores.isEmpty {
                 for ruleset in plan.rulesets { restores.append(try startRestore(ruleset)) }
             }
             for step in plan.steps[plan.deviceSteps...] { try apply(step, fds: &fds) }
-            phases.network = monotonicSeconds() - began
+            networkSeconds = monotonicSeconds() - began
             progress("programmed \(plan.steps.count) operations; \(restores.count) rule-set restores running")
         } catch {
             failure = error
@@ -70,7 +68,6 @@ struct LabApplier {
                 "ip netns exec \(restore.netns ?? "?") \(restore.arguments.joined(separator: " "))",
                 status: result.status, output: result.output)
         }
-        phases.rules = monotonicSeconds() - began
         if !plan.rulesets.isEmpty { progress("loaded \(plan.rulesets.count) rule sets with \(iptables.restore)") }
         for bird in plan.birds { try start(bird) }
     }
@@ -124,16 +121,24 @@ struct LabApplier {
 
     private func socket(_ netns: String) -> NetlinkSocket { sockets[netns]! }
 
-    /// The kernel index of a planned device (`lo` is always 1).
+    /// The kernel index of a planned device.
     private func index(_ device: String, in netns: String) throws(LabError) -> Int32 {
         guard let planned = plan.ifindexes[netns]?[device] else {
             throw .netlink(operation: "ip link show \(device)", netns: netns, message: "not a device of the plan")
         }
-        return planned == 1 ? 1 : planned + (indexOffsets[netns] ?? 0)
+        return kernelIndex(planned, in: netns)
     }
 
-    private func kernelLink(_ end: LinkEnd) -> NewLink {
-        NewLink(name: end.name, index: end.index + (indexOffsets[end.netns] ?? 0), mac: end.mac, mtu: end.mtu)
+    /// A planned index shifted past any device the kernel made in the namespace itself (`lo` stays 1).
+    private func kernelIndex(_ planned: Int32, in netns: String) -> Int32 {
+        planned == 1 ? 1 : planned + (indexOffsets[netns] ?? 0)
+    }
+
+    /// The link as the kernel gets it: its index shifted (`kernelIndex`).
+    private func kernelLink(_ end: LinkEnd) -> LinkEnd {
+        var link = end
+        link.index = kernelIndex(end.index, in: end.netns)
+        return link
     }
 
     private mutating func apply(_ step: LabStep, fds: inout [String: Int32]) throws(LabError) {

@@ -52,7 +52,7 @@ public enum LabBenchmark {
             var start = monotonicSeconds()
             let result = try Lab.up(cluster: cluster, topology: topology, digest: digest, name: lab, iptables: iptables)
             figures.inProcess.append(monotonicSeconds() - start)
-            if case .created(_, _, _, _, _, let phases) = result { figures.inProcessNetwork.append(phases.network) }
+            if case .created(_, _, _, _, _, let network) = result { figures.inProcessNetwork.append(network) }
             _ = try Lab.down(name: lab)
             usleep(UInt32(settle * 1e6))
 

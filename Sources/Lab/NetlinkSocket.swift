@@ -61,7 +61,7 @@ final class NetlinkSocket: @unchecked Sendable {
     /// Equivalent to: `ip link add NAME index I address MAC mtu N [master M] up type veth peer name PEER index
     /// PI address PMAC netns PEERNS` (the peer cannot be up before it has a namespace, so the caller brings
     /// it up with the peer namespace's socket).
-    func addVeth(_ end: NewLink, master: Int32?, peer: NewLink, peerNamespaceFD: Int32) throws(LabError) {
+    func addVeth(_ end: LinkEnd, master: Int32?, peer: LinkEnd, peerNamespaceFD: Int32) throws(LabError) {
         guard let link = rtnl_link_veth_alloc() else { throw .system(call: "rtnl_link_veth_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
         try configure(link, end, up: true, master: master)
@@ -75,7 +75,7 @@ final class NetlinkSocket: @unchecked Sendable {
     }
 
     /// Equivalent to: `ip link add NAME index I address MAC mtu N up type bridge`.
-    func addBridge(_ end: NewLink) throws(LabError) {
+    func addBridge(_ end: LinkEnd) throws(LabError) {
         guard let link = rtnl_link_bridge_alloc() else { throw .system(call: "rtnl_link_bridge_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
         try configure(link, end, up: true, master: nil)
@@ -87,7 +87,7 @@ final class NetlinkSocket: @unchecked Sendable {
     /// Equivalent to: `ip link add NAME index I address MAC mtu N up type vxlan id VNI local A dev UNDERLAY
     /// dstport PORT nolearning`.
     func addVXLAN(
-        _ end: NewLink, vni: UInt32, local: IPv4Address, underlay: Int32, port: UInt16
+        _ end: LinkEnd, vni: UInt32, local: IPv4Address, underlay: Int32, port: UInt16
     ) throws(LabError) {
         guard let link = rtnl_link_vxlan_alloc() else { throw .system(call: "rtnl_link_vxlan_alloc", errno: ENOMEM) }
         defer { rtnl_link_put(link) }
@@ -159,7 +159,7 @@ final class NetlinkSocket: @unchecked Sendable {
         try check(rtnl_neightbl_change(socket, table, table), "sysctl net.ipv4.neigh.\(name).proxy_delay=0")
     }
 
-    private func configure(_ link: OpaquePointer, _ end: NewLink, up: Bool, master: Int32?) throws(LabError) {
+    private func configure(_ link: OpaquePointer, _ end: LinkEnd, up: Bool, master: Int32?) throws(LabError) {
         rtnl_link_set_name(link, end.name)
         rtnl_link_set_ifindex(link, end.index)
         let address = try NetlinkAddress(end.mac)
@@ -270,14 +270,6 @@ final class NetlinkSocket: @unchecked Sendable {
     }
 
     enum Dump { case links, addresses, routes, neighbors }
-}
-
-/// A link to create: name, interface index (fixed by the caller), MAC and MTU.
-struct NewLink {
-    var name: String
-    var index: Int32
-    var mac: MACAddress
-    var mtu: Int
 }
 
 /// A route in the kernel's numbers, ready for `rtnl_route_add`.
