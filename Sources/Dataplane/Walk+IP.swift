@@ -36,7 +36,7 @@ extension Walk {
             record(.dropped(place(netns, out.id), .fragmentationNeeded(mtu: out.mtu)))
             return
         }
-        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: false)
+        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet)
     }
 
     /// The output route for a locally generated packet (recorded), its source chosen when unset; nil when
@@ -202,12 +202,13 @@ extension Walk {
             return
         }
         packet = hooked
-        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet, forwarded: true)
+        ipOutput(netns, out: out.id, nextHop: route.gateway ?? packet.header.destination, packet)
     }
 
     /// Linux: `ip_finish_output2` — neighbour lookup for the next hop, Ethernet header, `dev_queue_xmit`.
-    /// A failed resolution drops the packet; a forwarded one also earns the sender ICMP host unreachable.
-    func ipOutput(_ netns: NetnsID, out: DeviceID, nextHop: IPv4Address, _ packet: IPv4Packet, forwarded: Bool) {
+    /// A failed resolution drops the packet and earns its sender ICMP host unreachable (`arp_error_report` →
+    /// `ipv4_link_failure`), a local sender too: ping prints "Destination Host Unreachable" from itself.
+    func ipOutput(_ netns: NetnsID, out: DeviceID, nextHop: IPv4Address, _ packet: IPv4Packet) {
         let dev = network.device(out)
         guard let packet = nfHook(.postrouting, netns, packet, outName: dev.name, outDevice: out) else { return }
         let mac: MACAddress
@@ -215,11 +216,9 @@ extension Walk {
         case .some(let resolved): mac = resolved
         case .none:
             record(.dropped(place(netns, out), .neighborFailed(nextHop, device: dev.name)))
-            if forwarded {
-                icmpSend(
-                    netns, about: packet,
-                    .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
-            }
+            icmpSend(
+                netns, about: packet,
+                .destinationUnreachable(code: .host, nextHopMTU: 0, invoking: ICMPv4Message.invoking(packet)))
             return
         }
         let frame = EthernetFrame(

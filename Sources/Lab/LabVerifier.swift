@@ -8,7 +8,7 @@ import Wire
 
 /// `kdp lab verify`: the emulator's prediction for a set of probes against what the kernel does with the
 /// same packets in the lab.
-public struct LabVerifier {
+public struct LabVerifier: Sendable {
     /// One probe: who sends what to where.
     public struct Probe: Sendable {
         public var kind: String
@@ -51,8 +51,13 @@ public struct LabVerifier {
     private func kernelName(_ id: NetnsID) -> String { LabPlan.kernelName(lab: lab, network.namespace(id).name) }
 
     /// Every probe the topology offers, grouped by kind: pod → pod (same node, cross-node, ICMP), node → pod,
-    /// pod → Service ClusterIP:port, external host → NodePort.
+    /// pod → Service ClusterIP:port, external host → NodePort, and the refusals: pod → a port no one listens
+    /// on (TCP and UDP), pod → an address of a pod CIDR that no pod has (from its own node and another).
     public func candidates() -> [[Probe]] {
+        reachable() + refusals()
+    }
+
+    private func reachable() -> [[Probe]] {
         var samePod: [Probe] = []
         var crossPod: [Probe] = []
         var icmp: [Probe] = []
@@ -109,6 +114,43 @@ public struct LabVerifier {
         return [crossPod, samePod, services, nodePorts, nodeToPod, icmp].filter { !$0.isEmpty }
     }
 
+    /// Probes that should not reach a listener: what comes back (a reset, an ICMP error from where, after
+    /// how long) is the emulator's claim under test.
+    private func refusals() -> [[Probe]] {
+        var closedPorts: [Probe] = []
+        for (index, target) in cluster.pods.enumerated() {
+            let others = cluster.pods.filter { $0.netns != target.netns }
+            guard !others.isEmpty else { continue }
+            let source = others.first { $0.node != target.node } ?? others[index % others.count]
+            for proto in [IPProtocol.tcp, .udp] {
+                let listened = Set(target.containerPorts.filter { $0.proto == proto }.map(\.port))
+                guard let port = (9...1023).lazy.map(UInt16.init).first(where: { !listened.contains($0) }) else {
+                    continue
+                }
+                closedPorts.append(
+                    Probe(
+                        kind: "pod→closed port", from: source.netns, proto: proto, destination: target.ip, port: port,
+                        label: "\(source.name) → \(target.name) \(target.ip):\(port)/\(proto) (nothing listens)"))
+            }
+        }
+        var noPod: [Probe] = []
+        let used = Set(cluster.pods.map(\.ip))
+        for node in cluster.spec.nodes where node.podCIDR.length <= 30 {
+            let size = UInt32(1) << UInt32(32 - node.podCIDR.length)
+            let address = IPv4Address(rawValue: node.podCIDR.network.rawValue + size - 2)
+            guard !used.contains(address) else { continue }
+            let sameNode = cluster.pods.first { $0.node == node.name }
+            let otherNode = cluster.pods.first { $0.node != node.name }
+            for source in [sameNode, otherNode].compactMap({ $0 }) {
+                noPod.append(
+                    Probe(
+                        kind: "pod→no pod", from: source.netns, proto: .tcp, destination: address, port: 80,
+                        label: "\(source.name) → \(address):80/tcp (no pod has it; \(node.name)'s pod CIDR)"))
+            }
+        }
+        return [closedPorts, noPod].filter { !$0.isEmpty }
+    }
+
     /// Picks `count` probes (all when nil), taking kinds in turn so every kind is covered, each kind's
     /// order shuffled by `seed`.
     public func select(count: Int?, seed: UInt64) -> [Probe] {
@@ -125,18 +167,24 @@ public struct LabVerifier {
         return chosen
     }
 
-    /// The emulator's possible outcomes for a probe, in the observation's words: every path through
-    /// `-m statistic` rules, each checked for its answer getting back (TCP handshake, echo reply).
-    func predict(_ probe: Probe) -> [ProbeSockets.Observation] {
+    /// The emulator's possible outcomes for a probe, in the sender's and listeners' terms: every path through
+    /// `-m statistic` rules, each checked for its answer getting back (TCP handshake, echo reply). `patience`
+    /// is how long the kernel may take to show it: longer when a path ends in failed neighbour resolution,
+    /// whose ICMP host unreachable comes only after the ARP retries.
+    func predict(_ probe: Probe) -> (outcomes: [ProbeSockets.Observation], patience: Double) {
         let packet = PacketFactory.make(
             proto: probe.proto, source: .any, destination: probe.destination, sourcePort: 40000,
             destinationPort: probe.port)
         let dataplane = cluster.dataplane
         let paths = dataplane.sendAllPathsWithState(packet, from: probe.from, source: "probe", destination: "probe")
         var outcomes: [ProbeSockets.Observation] = []
+        var patience = 0.0
         for (trace, after) in paths {
+            if trace.allEvents.contains(where: { if case .dropped(_, .neighborFailed) = $0 { true } else { false } }) {
+                patience = Self.neighbourFailureSeconds
+            }
             guard let delivery = trace.delivery else {
-                outcomes.append(trace.deliveredICMPErrors.isEmpty ? .silent : .refused("ICMP error"))
+                outcomes.append(Self.senderView(of: trace, proto: probe.proto))
                 continue
             }
             var replying = after
@@ -150,7 +198,39 @@ public struct LabVerifier {
                 outcomes.append(.delivered(netns: delivery.netns, source: delivery.packet.header.source))
             }
         }
-        return outcomes
+        return (outcomes, patience)
+    }
+
+    /// How long failed neighbour resolution takes to report: `mcast_solicit` (3) requests `retrans_time_ms`
+    /// (1000) apart, the kernel's defaults, which the lab does not change.
+    static let neighbourFailureSeconds = 3.0
+
+    /// What the sender of an undelivered probe sees: the ICMP error that came back to it (type, code, and
+    /// the source it came from), a reset, its own stack's errno when the packet never left it, or nothing.
+    static func senderView(of trace: Trace, proto: IPProtocol) -> ProbeSockets.Observation {
+        if let (message, source) = trace.deliveredICMPErrors.first {
+            return .icmpError(type: message.type, code: message.code, from: source)
+        }
+        guard case .dropped(let place, let reason)? = trace.outcome else { return .silent }
+        switch reason {
+        case .tcpReset: return proto == .tcp ? .reset : .silent
+        case .netfilterReject(_, _, _, _, let with) where with.contains("tcp-reset"):
+            return proto == .tcp ? .reset : .silent
+        default: break
+        }
+        // Dropped before leaving the sender: the socket call itself fails (ip_route_connect, ip_local_out).
+        guard case .originate(let origin, _)? = trace.root.events.first, place.netns == origin.netns,
+            !trace.allEvents.contains(where: { if case .transmit = $0 { true } else { false } })
+        else { return .silent }
+        switch reason {
+        case .noRoute: return .localError(ENETUNREACH)
+        case .unreachableRoute: return .localError(EHOSTUNREACH)
+        case .prohibitRoute: return .localError(EACCES)
+        case .blackhole: return .localError(EINVAL)
+        // A TCP SYN dropped in OUTPUT is retransmitted (the connect hangs); a datagram's send fails.
+        case .netfilterDrop: return proto == .tcp ? .silent : .localError(EPERM)
+        default: return .silent
+        }
     }
 
     /// Runs the probes in the lab and compares; also the BGP tables, and says what the kernel cannot do.
@@ -168,16 +248,17 @@ public struct LabVerifier {
                 in: kernelName(netns.id), label: netns.name, netns.listeners.map { ($0.proto, $0.port) })
         }
         for (index, probe) in probes.enumerated() {
-            let predicted = predict(probe)
+            let (predicted, patience) = predict(probe)
+            let wait = timeout + patience
             let observed: ProbeSockets.Observation =
                 probe.proto == .icmp
                 ? try sockets.ping(
                     from: kernelName(probe.from), destination: probe.destination,
-                    identifier: UInt16(truncatingIfNeeded: 0x4B00 + index), timeout: timeout)
+                    identifier: UInt16(truncatingIfNeeded: 0x4B00 + index), timeout: wait)
                 : try sockets.probe(
                     from: kernelName(probe.from), proto: probe.proto, destination: probe.destination,
-                    port: probe.port, timeout: timeout)
-            let agrees = predicted.contains { Self.same($0, observed) }
+                    port: probe.port, timeout: wait)
+            let agrees = predicted.contains(observed)
             var seen: [String] = []
             for text in predicted.map(describe) where !seen.contains(text) { seen.append(text) }
             report.rows.append(Row(probe: probe, predicted: seen, observed: describe(observed), agrees: agrees))
@@ -194,17 +275,20 @@ public struct LabVerifier {
         return report
     }
 
-    /// Refusals agree whatever their detail (RST and ICMP errors become errno texts in the kernel).
-    static func same(_ a: ProbeSockets.Observation, _ b: ProbeSockets.Observation) -> Bool {
-        if case .refused = a, case .refused = b { return true }
-        return a == b
-    }
-
     func describe(_ observation: ProbeSockets.Observation) -> String {
         switch observation {
         case .delivered(let netns, let source): return "delivered to \(netns) from \(source)"
         case .replied(let from): return "echo reply from \(from)"
-        case .refused(let why): return "refused (\(why))"
+        case .icmpError(let type, let code, let from):
+            let name =
+                switch type {
+                case 3: ICMPv4UnreachableCode(rawValue: code).description
+                case 11: "time exceeded"
+                default: "type \(type) code \(code)"
+                }
+            return "ICMP \(name) (\(type)/\(code)) from \(from)"
+        case .reset: return "reset (connection refused)"
+        case .localError(let code): return "sender's stack: \(String(cString: strerror(code)))"
         case .silent: return "no answer"
         }
     }

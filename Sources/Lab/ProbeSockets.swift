@@ -14,14 +14,18 @@ struct ProbeSockets {
         var fd: Int32
     }
 
-    /// What the kernel did with one probe.
-    enum Observation: Equatable {
+    /// What the kernel did with one probe, as the sender and the listeners see it.
+    enum Observation: Hashable {
         /// A listener accepted (TCP, after the handshake) or received (UDP) it; the peer address it saw.
         case delivered(netns: String, source: IPv4Address)
         /// An ICMP echo reply came back.
         case replied(from: IPv4Address)
-        /// An error came back (RST or an ICMP error): the errno text.
-        case refused(String)
+        /// An ICMP error quoting the probe reached the sender's namespace: its type, code and source.
+        case icmpError(type: UInt8, code: UInt8, from: IPv4Address)
+        /// TCP: the connection attempt was reset (`ECONNREFUSED` with no ICMP error behind it).
+        case reset
+        /// The sender's own stack refused at once: `connect`/`send` failed with this errno, nothing was sent.
+        case localError(Int32)
         /// Nothing came back in time.
         case silent
     }
@@ -59,42 +63,40 @@ struct ProbeSockets {
     func closeAll() { for listener in listeners { close(listener.fd) } }
 
     /// Sends one TCP connection attempt or UDP datagram from `netns` to `destination:port`, then looks at
-    /// every listener of that protocol for who got it.
+    /// every listener of that protocol for who got it, and at the sender's namespace for an ICMP error
+    /// quoting it (a raw ICMP socket there gets a copy of every ICMP message the namespace receives).
     func probe(
         from netns: String, proto: IPProtocol, destination: IPv4Address, port: UInt16, timeout: Double
     ) throws(LabError) -> Observation {
-        let client = try clientSocket(
+        let (client, watcher) = try clientSockets(
             in: netns, type: proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), protocol: 0)
-        defer { close(client) }
+        defer {
+            close(client)
+            close(watcher)
+        }
         var address = Self.address(destination, port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        if connected != 0 && errno != EINPROGRESS { return .refused(String(cString: strerror(errno))) }
-        let deadline = monotonicSeconds() + timeout
-        if proto == .tcp {
-            guard let ready = wait(client, events: Int16(POLLOUT), until: deadline) else { return .silent }
-            if ready & Int16(POLLERR | POLLHUP) != 0 || socketError(client) != 0 {
-                return .refused(String(cString: strerror(socketError(client))))
-            }
-        } else {
+        if connected != 0 && errno != EINPROGRESS { return .localError(errno) }
+        let localPort = Self.localPort(client)
+        if proto == .udp {
             let payload = Array("kdp-lab-probe".utf8)
-            guard send(client, payload, payload.count, 0) >= 0 else {
-                return .refused(String(cString: strerror(errno)))
-            }
+            guard send(client, payload, payload.count, 0) >= 0 else { return .localError(errno) }
         }
-        // The server side sees the connection (or datagram) now or very soon; UDP errors arrive on the client.
+        let deadline = monotonicSeconds() + timeout
+        // The server side sees the connection (or datagram) now or very soon.
         while monotonicSeconds() < deadline {
             for listener in listeners where listener.proto == proto {
                 if let source = take(listener) { return .delivered(netns: listener.netns, source: source) }
             }
-            if proto == .udp {
-                var byte: UInt8 = 0
-                if recv(client, &byte, 1, Int32(MSG_DONTWAIT)) < 0 && errno != EAGAIN && errno != EWOULDBLOCK {
-                    return .refused(String(cString: strerror(errno)))
-                }
+            if let error = icmpError(on: watcher, quoting: proto, port: localPort) { return error }
+            if proto == .tcp, case let error = socketError(client), error != 0 {
+                // The ICMP copy reaches raw sockets before TCP: an error without one came from a reset.
+                if let icmp = icmpError(on: watcher, quoting: proto, port: localPort) { return icmp }
+                return error == ECONNREFUSED ? .reset : .localError(error)
             }
             usleep(1000)
         }
@@ -105,7 +107,9 @@ struct ProbeSockets {
     func ping(from netns: String, destination: IPv4Address, identifier: UInt16, timeout: Double) throws(LabError)
         -> Observation
     {
-        let client = try clientSocket(in: netns, type: Int32(SOCK_RAW.rawValue), protocol: Int32(IPPROTO_ICMP))
+        let (client, watcher) = try clientSockets(
+            in: netns, type: Int32(SOCK_RAW.rawValue), protocol: Int32(IPPROTO_ICMP))
+        close(watcher)  // the client is a raw ICMP socket itself
         defer { close(client) }
         var request: [UInt8] = [8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xFF), 0, 1]
         request += Array("kdp-lab-probe".utf8)
@@ -118,35 +122,63 @@ struct ProbeSockets {
                 sendto(client, request, request.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard sent >= 0 else { return .refused(String(cString: strerror(errno))) }
+        guard sent >= 0 else { return .localError(errno) }
         let deadline = monotonicSeconds() + timeout
-        var buffer = [UInt8](repeating: 0, count: 1500)
         while wait(client, events: Int16(POLLIN), until: deadline) != nil {
-            let count = recv(client, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            guard count >= 28 else { continue }
-            let headerLength = Int(buffer[0] & 0x0F) * 4
-            guard count >= headerLength + 8 else { continue }
-            let source = IPv4Address(buffer[12], buffer[13], buffer[14], buffer[15])
-            let type = buffer[headerLength]
-            let id = UInt16(buffer[headerLength + 4]) << 8 | UInt16(buffer[headerLength + 5])
-            if type == 0 && id == identifier { return .replied(from: source) }
-            // An error quotes our request: inner IP header after 8 bytes, then the echo header with our id.
-            if type == 3 || type == 11, count >= headerLength + 8 + 20 + 6 {
-                let inner = headerLength + 8
-                let innerLength = Int(buffer[inner] & 0x0F) * 4
-                let quotedID = UInt16(buffer[inner + innerLength + 4]) << 8 | UInt16(buffer[inner + innerLength + 5])
-                if quotedID == identifier { return .refused("ICMP type \(type) code \(buffer[headerLength + 1])") }
-            }
+            if let error = icmpError(on: client, quoting: .icmp, port: identifier) { return error }
         }
         return .silent
     }
 
-    private func clientSocket(in netns: String, type: Int32, protocol proto: Int32) throws(LabError) -> Int32 {
-        try inNamespace(netns) { () throws(LabError) -> Int32 in
+    /// Reads what is queued on raw ICMP socket `fd` (without blocking): the first echo reply with
+    /// `identifier`, or the first ICMP error (destination unreachable, time exceeded) whose quoted packet is
+    /// ours: protocol `proto` and source port (echo identifier for ICMP) `port`.
+    private func icmpError(on fd: Int32, quoting proto: IPProtocol, port: UInt16) -> Observation? {
+        var buffer = [UInt8](repeating: 0, count: 1500)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard count > 0 else { return nil }
+            let headerLength = Int(buffer[0] & 0x0F) * 4
+            guard count >= headerLength + 8 else { continue }
+            let source = IPv4Address(buffer[12], buffer[13], buffer[14], buffer[15])
+            let type = buffer[headerLength]
+            let word = { (offset: Int) in UInt16(buffer[offset]) << 8 | UInt16(buffer[offset + 1]) }
+            if type == 0 && proto == .icmp && word(headerLength + 4) == port { return .replied(from: source) }
+            // An error quotes our packet: its IP header after 8 bytes, then the first bytes of its payload.
+            let inner = headerLength + 8
+            guard type == 3 || type == 11, count >= inner + 20 else { continue }
+            let innerLength = Int(buffer[inner] & 0x0F) * 4
+            guard count >= inner + innerLength + 6, buffer[inner + 9] == proto.rawValue else { continue }
+            let quoted = word(inner + innerLength + (proto == .icmp ? 4 : 0))
+            if quoted == port { return .icmpError(type: type, code: buffer[headerLength + 1], from: source) }
+        }
+    }
+
+    /// The local port a connected socket got.
+    private static func localPort(_ fd: Int32) -> UInt16 {
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: local.sin_port)
+    }
+
+    /// A non-blocking client socket in `netns`, and a raw ICMP socket there that sees the errors sent to it.
+    private func clientSockets(in netns: String, type: Int32, protocol proto: Int32) throws(LabError) -> (
+        client: Int32, watcher: Int32
+    ) {
+        try inNamespace(netns) { () throws(LabError) -> (Int32, Int32) in
+            let watcher = socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))
+            guard watcher >= 0 else { throw .system(call: "\(netns): socket(raw icmp)", errno: errno) }
             let client = socket(AF_INET, type, proto)
-            guard client >= 0 else { throw .system(call: "\(netns): socket", errno: errno) }
+            guard client >= 0 else {
+                let error = errno
+                close(watcher)
+                throw .system(call: "\(netns): socket", errno: error)
+            }
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
-            return client
+            return (client, watcher)
         }
     }
 

@@ -125,13 +125,14 @@ extension Trace {
         }
     }
 
-    /// The ICMP errors that reached a socket (the sender's): what a sender sees as "refused"/"unreachable".
-    public var deliveredICMPErrors: [ICMPv4Message] {
+    /// The ICMP errors that reached a socket (the sender's), with the source each was sent from: what a
+    /// sender sees as "refused"/"unreachable".
+    public var deliveredICMPErrors: [(message: ICMPv4Message, from: IPv4Address)] {
         allEvents.compactMap {
-            if case .icmpError(_, let message, let walk) = $0, Trace.outcome(of: walk)?.isDelivered == true {
-                return message
-            }
-            return nil
+            guard case .icmpError(_, let message, let walk) = $0, Trace.outcome(of: walk)?.isDelivered == true,
+                case .originate(_, let error)? = walk.events.first
+            else { return nil }
+            return (message, error.header.source)
         }
     }
 

@@ -143,4 +143,16 @@ struct ForwardingTests {
         #expect(trace.icmpErrors.map(\.code) == [1])
         #expect(dataplane.showNeighbors(lan.hosts["r"]!).contains("10.0.2.77 dev eth1 FAILED"))
     }
+
+    @Test("an absent host in the sender's own subnet: the sender's stack sends itself host unreachable")
+    func localARPFailure() throws {
+        let lan = try routedPair()
+        var dataplane = Dataplane(network: lan.network)
+        let trace = lan.send(&dataplane, from: "a", to: "10.0.1.77")
+        #expect(trace.dropReason == .neighborFailed(IPv4Address("10.0.1.77")!, device: "eth0"))
+        // ping's "From 10.0.1.2 … Destination Host Unreachable": ipv4_link_failure answers local packets too.
+        let returned = trace.deliveredICMPErrors
+        #expect(returned.map(\.message.code) == [1])
+        #expect(returned.map(\.from) == [IPv4Address("10.0.1.2")!])
+    }
 }
