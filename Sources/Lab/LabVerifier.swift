@@ -133,20 +133,30 @@ public struct LabVerifier: Sendable {
                         label: "\(source.name) → \(target.name) \(target.ip):\(port)/\(proto) (nothing listens)"))
             }
         }
+        // Failed ARP takes the kernel 3 s to report, so two of these: into the sender's own subnet (its stack
+        // answers) and into another node's pod CIDR (that node answers).
         var noPod: [Probe] = []
         let used = Set(cluster.pods.map(\.ip))
-        for node in cluster.spec.nodes where node.podCIDR.length <= 30 {
+        let unused = cluster.spec.nodes.compactMap { node -> (node: NodeSpec, address: IPv4Address)? in
+            guard node.podCIDR.length <= 30 else { return nil }
             let size = UInt32(1) << UInt32(32 - node.podCIDR.length)
             let address = IPv4Address(rawValue: node.podCIDR.network.rawValue + size - 2)
-            guard !used.contains(address) else { continue }
-            let sameNode = cluster.pods.first { $0.node == node.name }
-            let otherNode = cluster.pods.first { $0.node != node.name }
-            for source in [sameNode, otherNode].compactMap({ $0 }) {
-                noPod.append(
-                    Probe(
-                        kind: "pod→no pod", from: source.netns, proto: .tcp, destination: address, port: 80,
-                        label: "\(source.name) → \(address):80/tcp (no pod has it; \(node.name)'s pod CIDR)"))
+            return used.contains(address) ? nil : (node, address)
+        }
+        var sameNode: ((node: NodeSpec, address: IPv4Address), PodInstance)?
+        var otherNode: ((node: NodeSpec, address: IPv4Address), PodInstance)?
+        for target in unused {
+            if sameNode == nil, let pod = cluster.pods.first(where: { $0.node == target.node.name }) {
+                sameNode = (target, pod)
+            } else if otherNode == nil, let pod = cluster.pods.first(where: { $0.node != target.node.name }) {
+                otherNode = (target, pod)
             }
+        }
+        for (target, source) in [sameNode, otherNode].compactMap({ $0 }) {
+            noPod.append(
+                Probe(
+                    kind: "pod→no pod", from: source.netns, proto: .tcp, destination: target.address, port: 80,
+                    label: "\(source.name) → \(target.address):80/tcp (no pod has it; \(target.node.name)'s pod CIDR)"))
         }
         return [closedPorts, noPod].filter { !$0.isEmpty }
     }
