@@ -9,8 +9,8 @@ struct BGPCommand: ParsableCommand {
         commandName: "bgp",
         abstract: "Show BGP sessions, RIBs and convergence of a Calico topology.",
         discussion: """
-            Speakers are the nodes (AS from cni.asNumber) and routers with a bgp section. The protocol runs
-            to a fixed point when the topology loads; --without NODE then takes a speaker down and shows the
+            Speakers are the nodes (AS from cni.asNumber) and routers with a bgp section. The protocol runs \
+            to a fixed point when the topology loads; --without NODE then takes a speaker down and shows the \
             withdrawals converging.
             """)
 

@@ -8,9 +8,9 @@ struct LabBench: ParsableCommand {
         commandName: "bench",
         abstract: "Time kdp lab up against the same set-up done by a script of ip commands (needs root).",
         discussion: """
-            Without a topology, uses flannel VXLAN with --nodes nodes of --pods pods each. Prints the median of
-            --rounds runs of: Lab.up inside this process, a whole `kdp lab up` process, and `kdp lab script`'s
-            iproute2 script run by sh, each whole and without the rule sets (the script's ip/bridge commands
+            Without a topology, uses flannel VXLAN with --nodes nodes of --pods pods each. Prints the median of \
+            --rounds runs of: Lab.up inside this process, a whole `kdp lab up` process, and `kdp lab script`'s \
+            iproute2 script run by sh, each whole and without the rule sets (the script's ip/bridge commands \
             against Lab.up's netlink operations).
             """)
 

@@ -10,7 +10,7 @@ struct LabCommand: ParsableCommand {
         commandName: "lab",
         abstract: "Program a topology into real Linux network namespaces and check the kernel against the emulator.",
         discussion: """
-            Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN). Every namespace is called LAB-NAME (LAB defaults to
+            Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN). Every namespace is called LAB-NAME (LAB defaults to \
             kdp-TOPOLOGYNAME); the ledger of what a lab created is in /run/kdp/labs/LAB.
             Examples:
               kdp lab up topologies/flannel-vxlan.yaml

@@ -8,13 +8,16 @@ struct LabVerify: ParsableCommand {
         commandName: "verify",
         abstract: "Send probes through the lab and check each against the emulator's prediction.",
         discussion: """
-            Probes: pod → pod on the same node and across nodes (every containerPort, TCP and UDP), pod → Service
-            ClusterIP:port, external host → NodePort, node → pod, and ICMP echo. Listeners in every namespace
-            record who received each probe and from which source address (so masquerading shows). A Service
-            probe agrees when the kernel's choice is one of the endpoints the emulator's all-paths walk reaches,
-            with the same source address. BGP topologies also compare each speaker's `proto bird` routes.
-            Uses the lab if it is up with this topology; otherwise brings it up and (unless --keep) down again.
-            Exit status 1 when anything disagrees.
+            Probes: pod → pod on the same node and across nodes (every containerPort, TCP and UDP), pod → Service \
+            ClusterIP:port, external host → NodePort, node → pod, ICMP echo, and refusals: pod → a port nobody \
+            listens on (TCP and UDP) and pod → an unused address of a pod CIDR. Listeners in every namespace \
+            record who received each probe and from which source address (so masquerading shows); a raw ICMP \
+            socket beside each sender catches the ICMP error that came back (type, code, source). A TCP reset, \
+            the sender's own errno (no route, blackhole) and silence are told apart too. A Service probe agrees \
+            when the kernel's outcome is one of those the emulator's all-paths walk reaches. Probes whose \
+            prediction ends in failed ARP wait 3 s longer (the kernel's ARP retries). BGP topologies also \
+            compare each speaker's `proto bird` routes. Uses the lab if it is up with this topology; otherwise \
+            brings it up and (unless --keep) down again. Exit status 1 when anything disagrees.
             """)
 
     @Argument(help: "Topology file.")

@@ -78,8 +78,8 @@ struct RulesCommand: ParsableCommand {
             commandName: "trace",
             abstract: "Run flows through the ruleset as kube-proxy's packet-flow tests do.",
             discussion: """
-                Flows come from --flows FILE (a JSON list of {name, sourceIP, destIP, destPort, protocol}) or from
-                --src/--dst/--dport/--proto. With --iptables-save DUMP the dump of a real node is traced instead of
+                Flows come from --flows FILE (a JSON list of {name, sourceIP, destIP, destPort, protocol}) or from \
+                --src/--dst/--dport/--proto. With --iptables-save DUMP the dump of a real node is traced instead of \
                 the compiled rules. Output: a JSON list of {name, output, masq} in input order.
                 """)
 

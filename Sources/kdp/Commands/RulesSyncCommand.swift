@@ -11,8 +11,8 @@ extension RulesCommand {
             abstract:
                 "Run kube-proxy's syncs over a sequence of changes: full first, partial after, stale chains deleted.",
             discussion: """
-                The manifests are the initial state. --steps is a JSON or YAML list of
-                steps (a conformance steps.json is one). Each step makes its changes,
+                The manifests are the initial state. --steps is a JSON or YAML list of \
+                steps (a conformance steps.json is one). Each step makes its changes, \
                 then syncs once, as kube-proxy's event handlers and syncProxyRules do.
 
                 Step keys (all optional; other keys are ignored):
@@ -30,8 +30,8 @@ extension RulesCommand {
                     fullSync it is read for "delete KIND NS/NAME", "append 'RULE'
                     to live TABLE chain CHAIN", "force a full sync" and
                     "lastIPTablesCleanup = now - syncPeriod - 1"
-                Object files are relative to --dir (default: the steps file's
-                directory). Time moves only when a step says so; syncPeriod comes
+                Object files are relative to --dir (default: the steps file's \
+                directory). Time moves only when a step says so; syncPeriod comes \
                 from the proxy config (default 30s).
 
                 Output, per sync: a marker line, "# restore error: …" if the
@@ -39,16 +39,16 @@ extension RulesCommand {
                   # kdp sync step=N sync=full|partial restore=ok|failed
                     nat-rules-synced=N nat-rules-total=N nat-rules-kernel=N
                     deleted-chains=N large-cluster=true|false
-                (the marker is one line). The first sync is full. Later ones are
-                partial: the filter table and the nat top-level chains in full,
-                the KUBE-SVC/SVL/EXT/FW/SEP chains only of Services whose Service
-                or EndpointSlices changed. Stale chains are declared and deleted
-                with -X (in large-cluster mode at most once per syncPeriod). A
-                failed restore (e.g. -X of a chain a rule still jumps to) leaves
-                the nat table as it was and makes the next sync full.
-                nat-rules-synced and nat-rules-total are kube-proxy's metrics
-                (nat rules written; nat rules of all current services, written or
-                not); nat-rules-kernel counts the rules in the node's nat user
+                (the marker is one line). The first sync is full. Later ones are \
+                partial: the filter table and the nat top-level chains in full, \
+                the KUBE-SVC/SVL/EXT/FW/SEP chains only of Services whose Service \
+                or EndpointSlices changed. Stale chains are declared and deleted \
+                with -X (in large-cluster mode at most once per syncPeriod). A \
+                failed restore (e.g. -X of a chain a rule still jumps to) leaves \
+                the nat table as it was and makes the next sync full. \
+                nat-rules-synced and nat-rules-total are kube-proxy's metrics \
+                (nat rules written; nat rules of all current services, written or \
+                not); nat-rules-kernel counts the rules in the node's nat user \
                 chains afterwards, which also holds stale chains not yet deleted.
 
                 Example:

@@ -10,7 +10,7 @@ struct ShowCommand: ParsableCommand {
         abstract:
             "Print what ip route / ip neigh / bridge fdb / ip link / ip addr would show in a node, router, host or pod netns.",
         discussion: """
-            The state is the freshly wired topology. With --after FROM,TO the packet FROM → TO is traced
+            The state is the freshly wired topology. With --after FROM,TO the packet FROM → TO is traced \
             first, so the neighbour cache and FDBs show what that packet taught them.
             """)
 

@@ -12,12 +12,12 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Trace a packet from a pod or node to a pod, node or IP through the emulated dataplane.",
         discussion: """
-            --from accepts a pod (NAME or NAMESPACE/NAME) or a node, router or host name. --to accepts the
-            same, an IPv4 address, or a Service as svc/NAMESPACE/NAME (sent to its ClusterIP), each
-            optionally followed by :PORT (for a Service, a port number or the Service port's name). The
-            default port is the target pod's first containerPort for the protocol, a Service's first port,
-            else 80. --count N sends the same flow N times on the evolving state (the first packet shows
-            ARP resolution, later ones hit the cache). --reply also traces the answer back from where the
+            --from accepts a pod (NAME or NAMESPACE/NAME) or a node, router or host name. --to accepts the \
+            same, an IPv4 address, or a Service as svc/NAMESPACE/NAME (sent to its ClusterIP), each \
+            optionally followed by :PORT (for a Service, a port number or the Service port's name). The \
+            default port is the target pod's first containerPort for the protocol, a Service's first port, \
+            else 80. --count N sends the same flow N times on the evolving state (the first packet shows \
+            ARP resolution, later ones hit the cache). --reply also traces the answer back from where the \
             packet was delivered; --all-paths enumerates every path the -m statistic rules allow.
             """)
 
