@@ -81,6 +81,30 @@ struct KernelReader {
         return names
     }
 
+    /// Equivalent to: `ip -4 addr show`: each address with its prefix length, device and scope name.
+    func addresses() throws(LabError) -> [(prefix: IPv4Prefix, device: String, scope: String)] {
+        let names = try deviceNames()
+        var addresses: [(prefix: IPv4Prefix, device: String, scope: String)] = []
+        try socket.dump(.addresses) { object in
+            guard rtnl_addr_get_family(object) == AF_INET, let local = NetlinkAddress.ipv4(rtnl_addr_get_local(object))
+            else { return }
+            let index = rtnl_addr_get_ifindex(object)
+            let scope =
+                switch rtnl_addr_get_scope(object) {
+                case 0: "global"
+                case 253: "link"
+                case 254: "host"
+                case let other: "\(other)"
+                }
+            addresses.append(
+                (
+                    IPv4Prefix(address: local, length: Int(rtnl_addr_get_prefixlen(object))),
+                    names[index] ?? "#\(index)", scope
+                ))
+        }
+        return addresses
+    }
+
     /// Equivalent to: `ip route show table all` (IPv4; the first next hop of each route).
     func routes() throws(LabError) -> [Route] {
         let names = try deviceNames()

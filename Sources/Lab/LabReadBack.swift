@@ -7,7 +7,7 @@ import Scenario
 /// `kdp lab show`: one namespace's kernel state read back through libnl and compared with the emulator's,
 /// both printed in the same `ip`/`bridge` syntax so the difference is a plain set difference of lines.
 public enum LabReadBack {
-    public enum What: String, Sendable, CaseIterable { case routes, neigh, fdb, links }
+    public enum What: String, Sendable, CaseIterable { case routes, neigh, fdb, links, addrs }
 
     /// The two listings, sorted, and the lines only one side has.
     public struct Comparison: Sendable {
@@ -29,7 +29,8 @@ public enum LabReadBack {
     /// Compared: routes of every table (BGP routes as the emulator's BGP model installed them); permanent
     /// neighbours; VXLAN FDB entries and the bridges' own permanent entries (learned entries depend on
     /// traffic, the kernel's multicast `self` entries are not modelled); links by name, kind, MAC, MTU, state,
-    /// master and VXLAN settings (a NIC on an underlay segment is a veth in the lab).
+    /// master and VXLAN settings (a NIC on an underlay segment is a veth in the lab); IPv4 addresses with
+    /// their prefix length, device and scope.
     public static func compare(lab: String, cluster: Cluster, netns: NetnsID, what: What) throws(LabError)
         -> Comparison
     {
@@ -67,8 +68,20 @@ public enum LabReadBack {
         case .links:
             emulator = network.namespace(netns).devices.map { linkLine(network, network.device($0)) }
             kernel = try reader.links().map(linkLine)
+        case .addrs:
+            emulator = network.namespace(netns).devices.flatMap { id in
+                let device = network.device(id)
+                return device.addresses.map { addressLine($0, device: device.name) }
+            }
+            kernel = try reader.addresses().map { addressLine($0.prefix, device: $0.device, scope: $0.scope) }
         }
         return Comparison(emulator: Array(Set(emulator)).sorted(), kernel: Array(Set(kernel)).sorted())
+    }
+
+    /// `ip -4 addr` syntax, one address per line: `inet 10.244.1.1/24 scope global cni0`. The emulator's
+    /// scope is the kernel's default for the address (host for 127/8).
+    static func addressLine(_ prefix: IPv4Prefix, device: String, scope: String? = nil) -> String {
+        "inet \(prefix) scope \(scope ?? (prefix.address.isLoopback ? "host" : "global")) \(device)"
     }
 
     /// `ip route show table all` syntax with the table named unless it is main.

@@ -73,7 +73,7 @@ struct LabCLITests {
         let again = try KDP.run(["lab", "up", "topologies/flannel-vxlan.yaml", "--name", lab])
         #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)\(again.stderr)")
         #expect(Self.snapshot(lab).namespaces == created)
-        for what in ["routes", "neigh", "fdb", "links"] {
+        for what in ["routes", "neigh", "fdb", "links", "addrs"] {
             let show = try KDP.run(["lab", "show", lab, "--node", "node-a", what])
             #expect(show.status == 0 && show.stdout.isEmpty, "\(what): \(show.stdout)\(show.stderr)")
         }
@@ -97,6 +97,15 @@ struct LabCLITests {
         #expect(ping.status == 0, "\(ping.stdout)\(ping.stderr)")
         let status = try KDP.run(["lab", "status"])
         #expect(status.stdout.contains("\(lab)\tup\ttopologies/flannel-vxlan.yaml"), "\(status.stdout)")
+        // The read-back sees a change made behind the lab's back: cni0's address removed by hand.
+        let removed = try KDP.run([
+            "lab", "exec", lab, "node-a", "--", "ip", "addr", "del", "10.244.1.1/24", "dev", "cni0",
+        ])
+        #expect(removed.status == 0, "\(removed.stdout)\(removed.stderr)")
+        let addrs = try KDP.run(["lab", "show", lab, "--node", "node-a", "addrs"])
+        #expect(
+            addrs.status == 1 && addrs.stdout == "- inet 10.244.1.1/24 scope global cni0\n",
+            "\(addrs.stdout)\(addrs.stderr)")
         let down = try KDP.run(["lab", "down", "--name", lab])
         #expect(down.status == 0 && down.stdout.contains("removed 11 namespaces"), "\(down.stdout)\(down.stderr)")
         #expect(Self.snapshot(lab).namespaces == before.namespaces)

@@ -26,7 +26,7 @@ struct LabShow: ParsableCommand {
     @Flag(help: "Print the kernel's listing and the emulator's, not only the difference.")
     var full = false
 
-    @Argument(help: "routes, neigh, fdb or links.")
+    @Argument(help: "routes, neigh, fdb, links or addrs.")
     var what: LabReadBack.What = .routes
 
     func validate() throws {
