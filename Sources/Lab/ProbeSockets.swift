@@ -68,8 +68,13 @@ struct ProbeSockets {
     func probe(
         from netns: String, proto: IPProtocol, destination: IPv4Address, port: UInt16, timeout: Double
     ) throws(LabError) -> Observation {
-        let (client, watcher) = try clientSockets(
-            in: netns, type: proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), protocol: 0)
+        let opened = try clientSockets(
+            in: netns,
+            [
+                (proto == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue), 0),
+                (Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP)),
+            ])
+        let (client, watcher) = (opened[0], opened[1])
         defer {
             close(client)
             close(watcher)
@@ -92,10 +97,10 @@ struct ProbeSockets {
             for listener in listeners where listener.proto == proto {
                 if let source = take(listener) { return .delivered(netns: listener.netns, source: source) }
             }
-            if let error = icmpError(on: watcher, quoting: proto, port: localPort) { return error }
+            if let error = icmpAnswer(on: watcher, quoting: proto, port: localPort) { return error }
             if proto == .tcp, case let error = socketError(client), error != 0 {
                 // The ICMP copy reaches raw sockets before TCP: an error without one came from a reset.
-                if let icmp = icmpError(on: watcher, quoting: proto, port: localPort) { return icmp }
+                if let icmp = icmpAnswer(on: watcher, quoting: proto, port: localPort) { return icmp }
                 return error == ECONNREFUSED ? .reset : .localError(error)
             }
             usleep(1000)
@@ -107,9 +112,7 @@ struct ProbeSockets {
     func ping(from netns: String, destination: IPv4Address, identifier: UInt16, timeout: Double) throws(LabError)
         -> Observation
     {
-        let (client, watcher) = try clientSockets(
-            in: netns, type: Int32(SOCK_RAW.rawValue), protocol: Int32(IPPROTO_ICMP))
-        close(watcher)  // the client is a raw ICMP socket itself
+        let client = try clientSockets(in: netns, [(Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))])[0]
         defer { close(client) }
         var request: [UInt8] = [8, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xFF), 0, 1]
         request += Array("kdp-lab-probe".utf8)
@@ -125,7 +128,7 @@ struct ProbeSockets {
         guard sent >= 0 else { return .localError(errno) }
         let deadline = monotonicSeconds() + timeout
         while wait(client, events: Int16(POLLIN), until: deadline) != nil {
-            if let error = icmpError(on: client, quoting: .icmp, port: identifier) { return error }
+            if let error = icmpAnswer(on: client, quoting: .icmp, port: identifier) { return error }
         }
         return .silent
     }
@@ -133,7 +136,7 @@ struct ProbeSockets {
     /// Reads what is queued on raw ICMP socket `fd` (without blocking): the first echo reply with
     /// `identifier`, or the first ICMP error (destination unreachable, time exceeded) whose quoted packet is
     /// ours: protocol `proto` and source port (echo identifier for ICMP) `port`.
-    private func icmpError(on fd: Int32, quoting proto: IPProtocol, port: UInt16) -> Observation? {
+    private func icmpAnswer(on fd: Int32, quoting proto: IPProtocol, port: UInt16) -> Observation? {
         var buffer = [UInt8](repeating: 0, count: 1500)
         while true {
             let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
@@ -164,21 +167,22 @@ struct ProbeSockets {
         return UInt16(bigEndian: local.sin_port)
     }
 
-    /// A non-blocking client socket in `netns`, and a raw ICMP socket there that sees the errors sent to it.
-    private func clientSockets(in netns: String, type: Int32, protocol proto: Int32) throws(LabError) -> (
-        client: Int32, watcher: Int32
-    ) {
-        try inNamespace(netns) { () throws(LabError) -> (Int32, Int32) in
-            let watcher = socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))
-            guard watcher >= 0 else { throw .system(call: "\(netns): socket(raw icmp)", errno: errno) }
-            let client = socket(AF_INET, type, proto)
-            guard client >= 0 else {
-                let error = errno
-                close(watcher)
-                throw .system(call: "\(netns): socket", errno: error)
+    /// Non-blocking sockets of the given (type, protocol) pairs, created in `netns`; a raw ICMP socket there
+    /// sees every ICMP message the namespace receives, errors about the others' packets included.
+    private func clientSockets(in netns: String, _ kinds: [(type: Int32, proto: Int32)]) throws(LabError) -> [Int32] {
+        try inNamespace(netns) { () throws(LabError) -> [Int32] in
+            var opened: [Int32] = []
+            for kind in kinds {
+                let fd = socket(AF_INET, kind.type, kind.proto)
+                guard fd >= 0 else {
+                    let error = errno
+                    for fd in opened { close(fd) }
+                    throw .system(call: "\(netns): socket", errno: error)
+                }
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                opened.append(fd)
             }
-            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
-            return (client, watcher)
+            return opened
         }
     }
 

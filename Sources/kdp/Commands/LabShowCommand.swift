@@ -8,7 +8,7 @@ struct LabShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract:
-            "Read a lab namespace's routes, neighbours, FDB or links back from the kernel and diff them with the emulator.",
+            "Read a lab namespace's routes, neighbours, FDB, links or addresses back from the kernel and diff them with the emulator.",
         discussion: """
             Prints `- LINE` for what only the emulator has and `+ LINE` for what only the kernel has; nothing when \
             they agree (exit 0), exit 1 when they differ. --full prints both listings.
